@@ -1,0 +1,254 @@
+"""The backward engine: walk the graph from the outputs back to the leaves, applying the chain rule.
+
+1. Order: every graph node carries its creation number (``node.sequence``), and an op is always created
+   after its inputs. So the engine keeps the tensors that have received a gradient in a heap and always
+   takes the latest-created one: by then everything computed from it has passed its gradient on, so its
+   gradient is complete. No recursion and no separate sorting pass: a 100,000-op chain is fine.
+2. Propagate: the tensor's hooks run, its node's ``backward`` turns the gradient into gradients for the
+   node's inputs, and those are added to what the inputs have gathered so far.
+3. Leaves: their gradient for this pass runs through their hooks and is added into ``.grad``.
+
+Without ``retain_graph`` each node releases what it saved once its backward has run; the structure
+(``node.inputs``) stays, so the graph can still be drawn. ``create_graph`` runs the backward formulas with
+grad mode on, so the gradients themselves have a graph and can be differentiated again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from heapq import heappop, heappush
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor, as_array, wrap
+from . import anomaly, grad_mode
+
+
+def backward(
+    root: Tensor,
+    gradient: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+) -> None:
+    """Add d(root)/d(leaf) (times ``gradient``) into ``leaf.grad`` for every leaf that requires grad."""
+    if not root.requires_grad:
+        raise RuntimeError(
+            "backward: this tensor does not require grad, so it has no graph to differentiate. Create "
+            "the inputs with requires_grad=True (e.g. tg.tensor(x, requires_grad=True)) and make sure "
+            "the computation did not run under tg.no_grad()."
+        )
+    seed = _seed(root, gradient, "backward")
+    retain = create_graph if retain_graph is None else retain_graph
+    leaves, grads = _propagate([root], [seed], retain, create_graph, targets=None)
+    with grad_mode.set_grad_enabled(create_graph):
+        handed: set[int] = set()
+        for leaf in leaves:
+            g = _leaf_gradient(leaf, grads[id(leaf)])
+            if leaf.grad is not None:
+                leaf.grad = leaf.grad + g
+                continue
+            array = g.data
+            if not create_graph and (array.base is not None or id(array) in handed):
+                # a view, or an array another leaf already holds: give this leaf its own copy,
+                # so in-place updates of one .grad (clipping, zeroing) never touch another
+                g = wrap(array.copy())
+            handed.add(id(g.data))
+            leaf.grad = g
+
+
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """Gradients of ``outputs`` w.r.t. ``inputs``, returned as a tuple (``.grad`` is left untouched).
+
+    ``grad_outputs`` weights each output (needed for non-scalar outputs); ``create_graph=True`` returns
+    gradients that can be differentiated again. An input the outputs do not depend on raises unless
+    ``allow_unused=True``, which gives ``None`` for it.
+    """
+    outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if grad_outputs is None or isinstance(grad_outputs, (Tensor, np.ndarray, float, int)):
+        weights = [grad_outputs] * len(outs) if grad_outputs is None else [grad_outputs]
+    else:
+        weights = list(grad_outputs)
+    if len(weights) != len(outs):
+        raise ValueError(f"grad: got {len(outs)} outputs but {len(weights)} grad_outputs")
+    for i, t in enumerate(ins):
+        if not isinstance(t, Tensor) or not t.requires_grad:
+            raise RuntimeError(f"grad: input {i} does not require grad, so it has no gradient")
+    for i, t in enumerate(outs):
+        if not t.requires_grad:
+            raise RuntimeError(
+                f"grad: output {i} does not require grad: it does not depend on any input that requires grad"
+            )
+    seeds = [_seed(t, w, "grad") for t, w in zip(outs, weights)]
+    retain = create_graph if retain_graph is None else retain_graph
+    _, grads = _propagate(outs, seeds, retain, create_graph, targets={id(t) for t in ins})
+    result = []
+    for i, t in enumerate(ins):
+        g = grads.get(id(t))
+        if g is None and not allow_unused:
+            raise RuntimeError(
+                f"grad: input {i} (shape {t.shape}) was not used to compute the outputs; "
+                "pass allow_unused=True to get None for it"
+            )
+        result.append(g)
+    return tuple(result)
+
+
+def _propagate(
+    roots: list[Tensor],
+    seeds: list[Tensor],
+    retain_graph: bool,
+    create_graph: bool,
+    targets: set[int] | None,
+) -> tuple[list[Tensor], dict[int, Tensor]]:
+    """Run the chain rule from ``roots``. Returns the leaves reached and the gradients by ``id``.
+
+    With ``targets`` (ids of the tensors ``grad`` asks about) only the part of the graph that leads to a
+    target is run, and the gradients of those targets are kept even when they are not leaves.
+    """
+    useful = None if targets is None else _leading_to(roots, targets)
+    grads: dict[int, Tensor] = {}
+    leaves: list[Tensor] = []
+    # tensors waiting for their turn, latest-created first: every tensor computed from t was created
+    # after t, so when t comes out of this heap its gradient is complete
+    pending: list[tuple[int, Tensor]] = []
+    kept: dict[int, Tensor] = {}
+    check = anomaly.enabled
+    step = 0
+    with grad_mode.set_grad_enabled(create_graph):
+        for root, seed in zip(roots, seeds):
+            _add(grads, leaves, pending, root, seed)
+        while pending:
+            t = heappop(pending)[1]
+            key = id(t)
+            g = grads.pop(key)
+            if t._hooks:
+                g = _run_hooks(t, g)
+            if useful is not None:
+                if key in targets:
+                    kept[key] = g
+            elif t._retain_grad:
+                t.grad = g if t.grad is None else t.grad + g
+            node = t._node
+            if node.saved is None:
+                raise RuntimeError(
+                    f"backward: trying to go through the graph a second time (at {node.name}); what it "
+                    "saved was released after the first backward. Pass retain_graph=True to the first "
+                    "backward if you need to go through the graph again, or recompute the forward pass."
+                )
+            step += 1
+            node.order = step
+            for position, (x, gx) in enumerate(zip(node.inputs, node.backward(g))):
+                if gx is None or not x.requires_grad:
+                    continue
+                if check:
+                    anomaly.check_gradient(node, position, gx.data)
+                if useful is not None and id(x) not in useful:
+                    continue
+                k = id(x)
+                if k in grads:
+                    grads[k] = grads[k] + gx
+                elif x._node is None:
+                    grads[k] = gx
+                    leaves.append(x)
+                else:
+                    grads[k] = gx
+                    heappush(pending, (-x._node.sequence, x))
+            if not retain_graph:
+                node.saved = None
+    grads.update(kept)
+    return leaves, grads
+
+
+def _add(
+    grads: dict[int, Tensor], leaves: list[Tensor], pending: list[tuple[int, Tensor]], x: Tensor, g: Tensor
+) -> None:
+    """Add ``g`` to what ``x`` has gathered; a tensor seen for the first time joins the leaves or the heap."""
+    key = id(x)
+    if key in grads:
+        grads[key] = grads[key] + g
+        return
+    grads[key] = g
+    if x._node is None:
+        leaves.append(x)
+    else:
+        heappush(pending, (-x._node.sequence, x))
+
+
+def _leading_to(roots: list[Tensor], targets: set[int]) -> set[int]:
+    """Ids of the tensors reachable from ``roots`` from which some target can be reached."""
+    reached: dict[int, Tensor] = {}
+    stack = list(roots)
+    while stack:
+        t = stack.pop()
+        if id(t) in reached:
+            continue
+        reached[id(t)] = t
+        if t._node is not None:
+            stack.extend(x for x in t._node.inputs if x.requires_grad)
+    useful = {key for key in targets if key in reached}
+    inner = sorted((t for t in reached.values() if t._node is not None), key=lambda t: t._node.sequence)
+    for t in inner:  # inputs before outputs
+        if id(t) in useful or any(id(x) in useful for x in t._node.inputs):
+            useful.add(id(t))
+    return useful
+
+
+def _run_hooks(t: Tensor, g: Tensor) -> Tensor:
+    for hook in list(t._hooks or ()):
+        replaced = hook(g)
+        if replaced is not None:
+            if not isinstance(replaced, Tensor) or replaced.shape != g.shape:
+                raise RuntimeError(
+                    f"hook {getattr(hook, '__name__', hook)!s} returned "
+                    f"{type(replaced).__name__} {getattr(replaced, 'shape', '')}; a hook must return None "
+                    f"or a Tensor of the gradient's shape {g.shape}"
+                )
+            g = replaced
+    return g
+
+
+def _leaf_gradient(leaf: Tensor, g: Tensor) -> Tensor:
+    if leaf._hooks:
+        g = _run_hooks(leaf, g)
+    if g.shape != leaf.shape:
+        raise RuntimeError(
+            f"backward: internal error: the gradient for a leaf of shape {leaf.shape} has shape {g.shape}"
+        )
+    if g.dtype != leaf.dtype:
+        g = g.astype(leaf.dtype)
+    return g
+
+
+def _seed(root: Tensor, gradient: Any, op: str) -> Tensor:
+    """The starting gradient d(root)/d(root), checked against the root's shape."""
+    if gradient is None:
+        if root.size != 1:
+            raise RuntimeError(
+                f"{op}: the output has shape {root.shape}; without a gradient argument it must be a "
+                f"scalar. Reduce it first (e.g. loss.mean() or loss.sum()), or pass a gradient of shape "
+                f"{root.shape} (e.g. tg.ones_like(t))."
+            )
+        return wrap(np.ones(root.shape, dtype=root.dtype))
+    if isinstance(gradient, Tensor):
+        if gradient.shape != root.shape:
+            raise RuntimeError(
+                f"{op}: the gradient has shape {gradient.shape} but the output has shape {root.shape}; "
+                "they must match"
+            )
+        return gradient if gradient.dtype == root.dtype else gradient.astype(root.dtype)
+    array = as_array(gradient, dtype=root.dtype, copy=True)
+    if array.shape != root.shape:
+        raise RuntimeError(
+            f"{op}: the gradient has shape {array.shape} but the output has shape {root.shape}; "
+            "they must match"
+        )
+    return wrap(array)

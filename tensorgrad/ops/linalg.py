@@ -1,0 +1,64 @@
+"""Matrix multiplication: 1-D, 2-D, batched, with numpy's broadcasting of batch dimensions.
+
+For C = A @ B:  dL/dA = dL/dC @ B^T  and  dL/dB = A^T @ dL/dC, each summed back over broadcast batch
+dimensions. 1-D operands are promoted to matrices (a row on the left, a column on the right) with
+differentiable reshapes, so the one ``MatMul`` node only ever sees matrices.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..autograd.function import Function
+from ..tensor import Tensor
+from .elementwise import _pair
+from .shape import reshape, sum_to, unsqueeze
+
+
+class MatMul(Function):
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return a @ b
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.inputs
+        return (
+            sum_to(g @ b.mT, a.shape) if a.requires_grad else None,
+            sum_to(a.mT @ g, b.shape) if b.requires_grad else None,
+        )
+
+    @classmethod
+    def explain(cls, err: Exception, inputs: tuple[Tensor, ...], params: dict[str, Any]) -> str:
+        a, b = (tuple(t.shape) for t in inputs)
+        return (
+            f"matmul: batch dimensions {a[:-2]} and {b[:-2]} (of shapes {a} @ {b}) do not broadcast "
+            "(numpy broadcasting rules)"
+        )
+
+
+def matmul(a: Any, b: Any) -> Tensor:
+    """Matrix product ``a @ b`` (numpy's ``matmul`` semantics)."""
+    a, b = _pair(a, b)
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError(
+            f"matmul: both operands need at least 1 dimension, got shapes {a.shape} @ {b.shape}; "
+            "use * to multiply by a scalar"
+        )
+    inner_b = b.shape[-2] if b.ndim > 1 else b.shape[0]
+    if a.shape[-1] != inner_b:
+        where = "second-to-last" if b.ndim > 1 else "only"
+        raise ValueError(
+            f"matmul: inner dimensions differ in {a.shape} @ {b.shape}: the last dimension of the left "
+            f"operand ({a.shape[-1]}) must equal the {where} dimension of the right ({inner_b}). "
+            "Transpose one of them (e.g. b.T) or check the layer sizes."
+        )
+    if a.ndim > 1 and b.ndim > 1:
+        return MatMul.apply(a, b)
+    out = MatMul.apply(unsqueeze(a, 0) if a.ndim == 1 else a, unsqueeze(b, -1) if b.ndim == 1 else b)
+    shape = out.shape
+    if b.ndim == 1:
+        shape = shape[:-1]
+    if a.ndim == 1:
+        shape = shape[:-2] + shape[-1:] if b.ndim > 1 else shape[:-1]
+    return reshape(out, shape)

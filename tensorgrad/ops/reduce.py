@@ -1,0 +1,256 @@
+"""Reductions and the ops that normalise along an axis: sum, mean, var, max/min, softmax, log-softmax.
+
+Axis arguments take numpy's names (``axis``, ``keepdims``) and PyTorch's (``dim``, ``keepdim``), so code
+from either ports unchanged. A reduction's gradient is the incoming gradient, reshaped to keep the reduced
+dimensions as 1 and broadcast back over them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..autograd.function import Function
+from ..tensor import Tensor, wrap
+from .elementwise import exp, sqrt
+from .shape import broadcast_to, normalize_axes, reshape
+
+
+def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def _spread(g: Tensor, fn: Function) -> Tensor:
+    """The gradient of a reduction, broadcast back over the reduced dimensions of its input."""
+    shape = fn.inputs[0].shape
+    return broadcast_to(reshape(g, _kept_shape(shape, fn.axes)), shape)
+
+
+class Sum(Function):
+    def forward(self, a: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.ndarray:
+        self.axes = axes
+        return a.sum(axis=axes, keepdims=keepdims)
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        return (_spread(g, self),)
+
+
+class Mean(Function):
+    def forward(self, a: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.ndarray:
+        self.axes = axes
+        self.count = int(np.prod([a.shape[i] for i in axes]))
+        return a.mean(axis=axes, keepdims=keepdims)
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        return (_spread(g, self) / self.count,)
+
+
+class Max(Function):
+    """Largest value along ``axes``; ties share the gradient equally (as PyTorch's ``amax``)."""
+
+    pick = staticmethod(np.max)
+
+    def forward(self, a: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.ndarray:
+        self.axes = axes
+        best = self.pick(a, axis=axes, keepdims=True)
+        hits = a == best
+        self.saved = ((hits / hits.sum(axis=axes, keepdims=True)).astype(a.dtype, copy=False),)
+        return best if keepdims else best.reshape([n for i, n in enumerate(a.shape) if i not in axes])
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        return (_spread(g, self) * self.saved[0],)
+
+    @classmethod
+    def explain(cls, err: Exception, inputs: tuple[Tensor, ...], params: dict[str, Any]) -> str:
+        shape, axes = inputs[0].shape, params["axes"]
+        return f"{cls.__name__.lower()}: cannot reduce a tensor of shape {shape} over axes {axes}: {err}"
+
+
+class Min(Max):
+    """Smallest value along ``axes``; ties share the gradient equally."""
+
+    pick = staticmethod(np.min)
+
+
+class Softmax(Function):
+    """softmax(a)_i = e^(a_i - max a) / sum_j e^(a_j - max a);  grad = y * (g - sum(g * y))."""
+
+    save_output = True
+
+    def forward(self, a: np.ndarray, axis: int) -> np.ndarray:
+        self.axis = axis
+        e = np.exp(a - a.max(axis=axis, keepdims=True))
+        e /= e.sum(axis=axis, keepdims=True)
+        return e
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        y = self.output()
+        return (y * (g - (g * y).sum(axis=self.axis, keepdims=True)),)
+
+
+class LogSoftmax(Function):
+    """log_softmax(a) = a - max a - log sum e^(a - max a);  grad = g - softmax(a) * sum(g)."""
+
+    save_output = True
+
+    def forward(self, a: np.ndarray, axis: int) -> np.ndarray:
+        self.axis = axis
+        shifted = a - a.max(axis=axis, keepdims=True)
+        return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        return (g - exp(self.output()) * g.sum(axis=self.axis, keepdims=True),)
+
+
+class LogSumExp(Function):
+    """log sum e^a along ``axes``, shifted by the max so it never overflows;  grad = g * softmax(a)."""
+
+    save_output = True
+
+    def forward(self, a: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.ndarray:
+        self.axes = axes
+        top = a.max(axis=axes, keepdims=True)
+        top = np.where(np.isfinite(top), top, 0)
+        out = np.log(np.exp(a - top).sum(axis=axes, keepdims=True)) + top
+        return out if keepdims else out.reshape([n for i, n in enumerate(a.shape) if i not in axes])
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.inputs[0]
+        kept = _kept_shape(a.shape, self.axes)
+        return (reshape(g, kept) * exp(a - reshape(self.output(), kept)),)
+
+
+# ---------------------------------------------------------------------------- functions
+def _axes_of(x: Tensor, axis: Any, dim: Any, op: str) -> tuple[int, ...]:
+    if axis is not None and dim is not None:
+        raise TypeError(f"{op}: give axis (numpy's name) or dim (PyTorch's), not both")
+    return normalize_axes(axis if dim is None else dim, x.ndim, op)
+
+
+def _one_axis(x: Tensor, axis: Any, op: str) -> int:
+    if not isinstance(axis, (int, np.integer)) or x.ndim == 0:
+        raise ValueError(
+            f"{op}: needs one integer axis of a tensor with at least 1 dimension, "
+            f"got axis={axis!r} for shape {x.shape}"
+        )
+    return normalize_axes(axis, x.ndim, op)[0]
+
+
+def _keep(keepdims: bool, keepdim: bool | None) -> bool:
+    return bool(keepdims if keepdim is None else keepdim)
+
+
+def sum(
+    x: Tensor, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: bool | None = None
+) -> Tensor:
+    """Sum over ``axis`` (int, tuple, or None for all)."""
+    return Sum.apply(x, axes=_axes_of(x, axis, dim, "sum"), keepdims=_keep(keepdims, keepdim))
+
+
+def mean(
+    x: Tensor, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: bool | None = None
+) -> Tensor:
+    """Arithmetic mean over ``axis``."""
+    axes = _axes_of(x, axis, dim, "mean")
+    if x.ndim and not np.prod([x.shape[i] for i in axes]):
+        raise ValueError(f"mean: cannot average over an empty axis (shape {x.shape}, axes {axes})")
+    return Mean.apply(x, axes=axes, keepdims=_keep(keepdims, keepdim))
+
+
+def var(
+    x: Tensor,
+    axis: Any = None,
+    keepdims: bool = False,
+    *,
+    correction: int = 1,
+    dim: Any = None,
+    keepdim: bool | None = None,
+) -> Tensor:
+    """Variance: sum (x - mean)^2 / (N - correction). ``correction=1`` (PyTorch's default) is unbiased;
+    ``correction=0`` is numpy's default ``ddof=0``."""
+    axes = _axes_of(x, axis, dim, "var")
+    count = int(np.prod([x.shape[i] for i in axes]))
+    if count - correction <= 0:
+        raise ValueError(
+            f"var: {count} element(s) over axes {axes} leave no degrees of freedom "
+            f"with correction={correction}"
+        )
+    centered = x - mean(x, axes, keepdims=True)
+    return sum(centered * centered, axes, keepdims=_keep(keepdims, keepdim)) / (count - correction)
+
+
+def std(
+    x: Tensor,
+    axis: Any = None,
+    keepdims: bool = False,
+    *,
+    correction: int = 1,
+    dim: Any = None,
+    keepdim: bool | None = None,
+) -> Tensor:
+    """Standard deviation: the square root of ``var`` with the same arguments."""
+    return sqrt(var(x, axis, keepdims, correction=correction, dim=dim, keepdim=keepdim))
+
+
+def max(
+    x: Tensor, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: bool | None = None
+) -> Tensor:
+    """Largest value over ``axis`` (values only, like numpy's ``max``; use ``argmax`` for positions)."""
+    return Max.apply(x, axes=_axes_of(x, axis, dim, "max"), keepdims=_keep(keepdims, keepdim))
+
+
+def min(
+    x: Tensor, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: bool | None = None
+) -> Tensor:
+    """Smallest value over ``axis`` (values only; use ``argmin`` for positions)."""
+    return Min.apply(x, axes=_axes_of(x, axis, dim, "min"), keepdims=_keep(keepdims, keepdim))
+
+
+def argmax(
+    x: Tensor,
+    axis: int | None = None,
+    keepdims: bool = False,
+    *,
+    dim: Any = None,
+    keepdim: bool | None = None,
+) -> Tensor:
+    """Positions of the largest values (an int64 tensor, not differentiable)."""
+    ax = axis if dim is None else dim
+    if ax is not None:
+        (ax,) = normalize_axes(ax, x.ndim, "argmax")
+    return wrap(np.argmax(x.data, axis=ax, keepdims=_keep(keepdims, keepdim)))
+
+
+def argmin(
+    x: Tensor,
+    axis: int | None = None,
+    keepdims: bool = False,
+    *,
+    dim: Any = None,
+    keepdim: bool | None = None,
+) -> Tensor:
+    """Positions of the smallest values (an int64 tensor, not differentiable)."""
+    ax = axis if dim is None else dim
+    if ax is not None:
+        (ax,) = normalize_axes(ax, x.ndim, "argmin")
+    return wrap(np.argmin(x.data, axis=ax, keepdims=_keep(keepdims, keepdim)))
+
+
+def softmax(x: Tensor, axis: int = -1, *, dim: int | None = None) -> Tensor:
+    """Softmax along ``axis`` (numerically stable)."""
+    ax = _one_axis(x, axis if dim is None else dim, "softmax")
+    return Softmax.apply(x, axis=ax)
+
+
+def log_softmax(x: Tensor, axis: int = -1, *, dim: int | None = None) -> Tensor:
+    """log(softmax(x)) along ``axis``, computed stably (no log of a rounded-to-zero probability)."""
+    ax = _one_axis(x, axis if dim is None else dim, "log_softmax")
+    return LogSoftmax.apply(x, axis=ax)
+
+
+def logsumexp(
+    x: Tensor, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: bool | None = None
+) -> Tensor:
+    """log(sum(exp(x))) over ``axis``, stable for large inputs."""
+    return LogSumExp.apply(x, axes=_axes_of(x, axis, dim, "logsumexp"), keepdims=_keep(keepdims, keepdim))

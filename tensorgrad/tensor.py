@@ -1,0 +1,566 @@
+"""Tensor: a numpy array that remembers how it was computed.
+
+A Tensor holds ``data`` (an ``np.ndarray``), ``requires_grad``, ``grad`` (a Tensor, filled by backward) and,
+when an op made it while grad mode was on, the graph node that made it (``grad_fn``). Operators and methods
+are thin: each one delegates to a function in ``tensorgrad.ops``, where the op and its gradient live.
+
+dtype rules (as PyTorch): Python floats become float32, Python ints int64, Python bools bool; numpy
+arrays keep their dtype (so float64 data stays float64 for gradcheck). Only floating-point tensors can
+require grad.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .autograd.function import Function
+
+DEFAULT_FLOAT = np.dtype(np.float32)
+
+Hook = Callable[["Tensor"], "Tensor | None"]
+
+
+class Tensor:
+    """An n-dimensional array with reverse-mode automatic differentiation.
+
+    >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> (x * x).sum().backward()
+    >>> x.grad
+    tensor([2., 4., 6.])
+    """
+
+    __slots__ = ("__weakref__", "_hooks", "_node", "_retain_grad", "data", "grad", "name", "requires_grad")
+    # numpy hands binary operators with a Tensor on the right back to the Tensor (ndarray * Tensor works)
+    __array_ufunc__ = None
+
+    data: np.ndarray
+    grad: Tensor | None
+    requires_grad: bool
+    name: str | None
+    _node: Function | None
+    _hooks: list[Hook] | None
+    _retain_grad: bool
+
+    def __init__(
+        self,
+        data: Any,
+        requires_grad: bool = False,
+        dtype: Any = None,
+        name: str | None = None,
+    ) -> None:
+        self.data = as_array(data, dtype, copy=True)
+        self.grad = None
+        self.requires_grad = False
+        self._node = None
+        self.name = name
+        self._hooks = None
+        self._retain_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    # ----------------------------------------------------------------- attributes
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def size(self) -> int:
+        """Number of elements (numpy's ``size``; PyTorch calls it ``numel()``)."""
+        return self.data.size
+
+    def numel(self) -> int:
+        return self.data.size
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def grad_fn(self) -> Function | None:
+        """The graph node that computed this tensor (None for leaves and results made without grad)."""
+        return self._node
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors the user made (and results of ops that recorded no graph)."""
+        return self._node is None
+
+    @property
+    def T(self) -> Tensor:
+        """The tensor with its dimensions reversed (the transpose of a matrix)."""
+        return ops.permute(self, tuple(range(self.ndim - 1, -1, -1)))
+
+    @property
+    def mT(self) -> Tensor:
+        """The transpose of the last two dimensions (a batch of matrices transposed)."""
+        return ops.transpose(self, -2, -1)
+
+    # ----------------------------------------------------------------- conversion
+    def numpy(self) -> np.ndarray:
+        """The underlying array (shared, not copied)."""
+        return self.data
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        if dtype is not None and np.dtype(dtype) != self.data.dtype:
+            return self.data.astype(dtype)
+        return self.data.copy() if copy else self.data
+
+    def item(self) -> Any:
+        """The value of a one-element tensor as a Python number."""
+        if self.data.size != 1:
+            raise ValueError(
+                f"item: only one-element tensors convert to a Python number; this one has shape "
+                f"{self.shape}. Reduce it first (e.g. t.sum().item()) or use t.tolist()."
+            )
+        return self.data.item()
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(
+                f"the truth value of a tensor of shape {self.shape} is ambiguous; use (t).any() or (t).all()"
+            )
+        return bool(self.data)
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        for i in range(len(self)):
+            yield self[i]
+
+    __hash__ = object.__hash__  # identity, as PyTorch: tensors can live in sets and dict keys
+
+    def astype(self, dtype: Any) -> Tensor:
+        """A copy converted to ``dtype``; differentiable between floating dtypes."""
+        return ops.astype(self, dtype)
+
+    to = astype
+
+    def float(self) -> Tensor:
+        return ops.astype(self, np.float32)
+
+    def double(self) -> Tensor:
+        return ops.astype(self, np.float64)
+
+    def long(self) -> Tensor:
+        return ops.astype(self, np.int64)
+
+    def bool(self) -> Tensor:
+        return ops.astype(self, np.bool_)
+
+    # ----------------------------------------------------------------- autograd
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place (leaves only) and return self."""
+        if requires_grad and not np.issubdtype(self.data.dtype, np.floating):
+            raise TypeError(
+                f"only floating-point tensors can require grad; this one is {self.dtype}. "
+                "Make it float, e.g. tg.tensor(data, dtype=tg.float32, requires_grad=True)."
+            )
+        if not requires_grad and self._node is not None:
+            raise RuntimeError(
+                "requires_grad_(False) on a non-leaf tensor; use t.detach() for a copy without graph"
+            )
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def detach(self) -> Tensor:
+        """A new leaf sharing this tensor's data, cut off from the graph."""
+        return wrap(self.data)
+
+    def retain_grad(self) -> None:
+        """Keep this non-leaf tensor's gradient in ``.grad`` after backward (leaves always keep it)."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad: this tensor does not require grad")
+        if self._node is not None:
+            self._retain_grad = True
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retain_grad
+
+    def register_hook(self, hook: Hook) -> Callable[[], None]:
+        """Call ``hook(grad)`` when this tensor's gradient is computed; a returned Tensor replaces it.
+
+        Returns a function that removes the hook.
+        """
+        if not self.requires_grad:
+            raise RuntimeError("register_hook: cannot register a hook on a tensor that doesn't require grad")
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        hooks = self._hooks
+
+        def remove() -> None:
+            if hook in hooks:
+                hooks.remove(hook)
+
+        return remove
+
+    def backward(
+        self,
+        gradient: Tensor | np.ndarray | float | None = None,
+        retain_graph: bool = False,
+        create_graph: bool = False,
+    ) -> None:
+        """Compute the gradient of this tensor w.r.t. every leaf that requires grad; add it to ``.grad``.
+
+        ``gradient`` is d(something)/d(self), needed when self is not a scalar. ``retain_graph`` keeps the
+        graph for another backward; ``create_graph`` records the backward pass itself, for higher-order
+        gradients.
+        """
+        engine.backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph)
+
+    # ----------------------------------------------------------------- printing
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(", threshold=200, precision=4)
+        extras = []
+        if self.data.dtype not in (DEFAULT_FLOAT, np.dtype(np.int64), np.dtype(np.bool_)):
+            extras.append(f"dtype={self.data.dtype}")
+        if self._node is not None:
+            extras.append(f"grad_fn=<{self._node.name}>")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        if self.name:
+            extras.append(f"name={self.name!r}")
+        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+
+    # ----------------------------------------------------------------- arithmetic
+    def __add__(self, other: Any) -> Tensor:
+        return ops.add(self, other)
+
+    def __radd__(self, other: Any) -> Tensor:
+        return ops.add(other, self)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return ops.sub(self, other)
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return ops.sub(other, self)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return ops.mul(self, other)
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return ops.mul(other, self)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return ops.div(self, other)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return ops.div(other, self)
+
+    def __pow__(self, other: Any) -> Tensor:
+        return ops.pow(self, other)
+
+    def __rpow__(self, other: Any) -> Tensor:
+        return ops.pow(other, self)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return ops.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return ops.matmul(other, self)
+
+    def __neg__(self) -> Tensor:
+        return ops.neg(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return ops.abs(self)
+
+    # comparisons: boolean tensors, never part of the graph
+    def __lt__(self, other: Any) -> Tensor:
+        return ops.compare(np.less, self, other)
+
+    def __le__(self, other: Any) -> Tensor:
+        return ops.compare(np.less_equal, self, other)
+
+    def __gt__(self, other: Any) -> Tensor:
+        return ops.compare(np.greater, self, other)
+
+    def __ge__(self, other: Any) -> Tensor:
+        return ops.compare(np.greater_equal, self, other)
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return ops.compare(np.equal, self, other)
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return ops.compare(np.not_equal, self, other)
+
+    def __invert__(self) -> Tensor:
+        return ops.logical_not(self)
+
+    def __and__(self, other: Any) -> Tensor:
+        return ops.compare(np.logical_and, self, other)
+
+    def __or__(self, other: Any) -> Tensor:
+        return ops.compare(np.logical_or, self, other)
+
+    # ----------------------------------------------------------------- indexing
+    def __getitem__(self, index: Any) -> Tensor:
+        return ops.getitem(self, index)
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        ops.setitem(self, index, value)
+
+    # ----------------------------------------------------------------- methods (see tensorgrad.ops)
+    def add(self, other: Any) -> Tensor:
+        return ops.add(self, other)
+
+    def sub(self, other: Any) -> Tensor:
+        return ops.sub(self, other)
+
+    def mul(self, other: Any) -> Tensor:
+        return ops.mul(self, other)
+
+    def div(self, other: Any) -> Tensor:
+        return ops.div(self, other)
+
+    def pow(self, exponent: Any) -> Tensor:
+        return ops.pow(self, exponent)
+
+    def matmul(self, other: Any) -> Tensor:
+        return ops.matmul(self, other)
+
+    def abs(self) -> Tensor:
+        return ops.abs(self)
+
+    def exp(self) -> Tensor:
+        return ops.exp(self)
+
+    def log(self) -> Tensor:
+        return ops.log(self)
+
+    def sqrt(self) -> Tensor:
+        return ops.sqrt(self)
+
+    def square(self) -> Tensor:
+        return ops.mul(self, self)
+
+    def tanh(self) -> Tensor:
+        return ops.tanh(self)
+
+    def sigmoid(self) -> Tensor:
+        return ops.sigmoid(self)
+
+    def relu(self) -> Tensor:
+        return ops.relu(self)
+
+    def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
+        return ops.leaky_relu(self, negative_slope)
+
+    def clip(self, min: Any = None, max: Any = None) -> Tensor:
+        return ops.clip(self, min, max)
+
+    clamp = clip
+
+    def maximum(self, other: Any) -> Tensor:
+        return ops.maximum(self, other)
+
+    def minimum(self, other: Any) -> Tensor:
+        return ops.minimum(self, other)
+
+    def sum(
+        self, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+    ) -> Tensor:
+        return ops.sum(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def mean(
+        self, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+    ) -> Tensor:
+        return ops.mean(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def var(
+        self,
+        axis: Any = None,
+        keepdims: bool = False,
+        *,
+        correction: int = 1,
+        dim: Any = None,
+        keepdim: Any = None,
+    ) -> Tensor:
+        return ops.var(self, axis, keepdims, correction=correction, dim=dim, keepdim=keepdim)
+
+    def std(
+        self,
+        axis: Any = None,
+        keepdims: bool = False,
+        *,
+        correction: int = 1,
+        dim: Any = None,
+        keepdim: Any = None,
+    ) -> Tensor:
+        return ops.std(self, axis, keepdims, correction=correction, dim=dim, keepdim=keepdim)
+
+    def max(
+        self, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+    ) -> Tensor:
+        return ops.max(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def min(
+        self, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+    ) -> Tensor:
+        return ops.min(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def argmax(
+        self, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+    ) -> Tensor:
+        return ops.argmax(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def argmin(
+        self, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+    ) -> Tensor:
+        return ops.argmin(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def any(self) -> bool:
+        return bool(self.data.any())
+
+    def all(self) -> bool:
+        return bool(self.data.all())
+
+    def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
+        return ops.softmax(self, axis, dim=dim)
+
+    def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
+        return ops.log_softmax(self, axis, dim=dim)
+
+    def logsumexp(
+        self, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+    ) -> Tensor:
+        return ops.logsumexp(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def reshape(self, *shape: Any) -> Tensor:
+        return ops.reshape(self, shape[0] if len(shape) == 1 else shape)
+
+    view = reshape
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        return ops.flatten(self, start_dim, end_dim)
+
+    def transpose(self, dim0: int | None = None, dim1: int | None = None) -> Tensor:
+        """Swap two dimensions (PyTorch's ``transpose(dim0, dim1)``); with no arguments reverse them all."""
+        if dim0 is None and dim1 is None:
+            return self.T
+        if dim0 is None or dim1 is None:
+            raise TypeError("transpose takes two dimensions to swap (or none, to reverse all); use permute")
+        return ops.transpose(self, dim0, dim1)
+
+    def permute(self, *dims: Any) -> Tensor:
+        return ops.permute(self, dims[0] if len(dims) == 1 and not isinstance(dims[0], int) else dims)
+
+    def squeeze(self, axis: Any = None, *, dim: Any = None) -> Tensor:
+        return ops.squeeze(self, axis if dim is None else dim)
+
+    def unsqueeze(self, axis: int) -> Tensor:
+        return ops.unsqueeze(self, axis)
+
+    def broadcast_to(self, *shape: Any) -> Tensor:
+        return ops.broadcast_to(
+            self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape
+        )
+
+    expand = broadcast_to
+
+    def split(
+        self, split_size_or_sections: int | Sequence[int], axis: int = 0, *, dim: int | None = None
+    ) -> list[Tensor]:
+        return ops.split(self, split_size_or_sections, axis, dim=dim)
+
+    def chunk(self, chunks: int, axis: int = 0, *, dim: int | None = None) -> list[Tensor]:
+        return ops.chunk(self, chunks, axis, dim=dim)
+
+
+def as_array(data: Any, dtype: Any = None, copy: bool = False) -> np.ndarray:
+    """``data`` as an ndarray, following tensorgrad's dtype rules (Python floats become float32)."""
+    if isinstance(data, Tensor):
+        array = data.data
+    elif isinstance(data, (np.ndarray, np.generic)):
+        array = np.asarray(data)
+    else:
+        try:
+            array = np.asarray(data)
+        except ValueError as err:
+            raise ValueError(f"tensor: cannot make a tensor from this data ({err})") from None
+        if array.dtype == np.float64 and dtype is None:
+            array = array.astype(DEFAULT_FLOAT)
+            copy = False
+    if array.dtype.kind not in "fiub":
+        raise TypeError(
+            f"tensor: cannot make a tensor from data of dtype {array.dtype}; "
+            "expected numbers (float, int or bool)"
+        )
+    if dtype is not None and np.dtype(dtype) != array.dtype:
+        return array.astype(dtype)
+    return array.copy() if copy else array
+
+
+def wrap(data: np.ndarray, requires_grad: bool = False, node: Function | None = None) -> Tensor:
+    """A Tensor around ``data`` as it is (no copy, no checks): how ops build their results."""
+    t = _new(Tensor)
+    t.data = data
+    t.requires_grad = requires_grad
+    t._node = node
+    t.grad = None
+    t.name = None
+    t._hooks = None
+    t._retain_grad = False
+    return t
+
+
+_new = object.__new__
+
+
+def lift(value: Any, like: Tensor) -> Tensor:
+    """``value`` as a Tensor to combine with ``like``: Tensors pass through, numbers become constants.
+
+    A Python number takes ``like``'s dtype when ``like`` is floating point (so ``x * 0.5`` stays float32);
+    a Python float meeting an integer tensor becomes float32, as in PyTorch. Constants made from Python
+    numbers are cached: they are never written to, and a training loop uses the same few again and again.
+    """
+    if isinstance(value, Tensor):
+        return value
+    if type(value) in _PYTHON_NUMBERS:
+        dtype = like.data.dtype
+        key = (type(value), value, dtype)
+        constant = _constants.get(key)
+        if constant is None:
+            if dtype.kind != "f" and (dtype.kind not in "iu" or isinstance(value, float)):
+                dtype = DEFAULT_FLOAT if isinstance(value, float) else None
+            if len(_constants) >= 512:
+                _constants.clear()
+            constant = _constants[key] = wrap(np.array(value, dtype=dtype))
+            constant.data.flags.writeable = False
+        return constant
+    return wrap(as_array(value))
+
+
+_PYTHON_NUMBERS = frozenset({int, float, bool})
+_constants: dict[tuple[type, Any, np.dtype], Tensor] = {}
+
+
+from . import ops  # noqa: E402  (ops build Tensors: imported once Tensor exists)
+from .autograd import engine  # noqa: E402
