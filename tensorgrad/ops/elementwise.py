@@ -404,9 +404,19 @@ def logical_not(a: Tensor) -> Tensor:
 
 
 def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
+    """Both operands as Tensors; an integer or bool operand meeting a float one takes its dtype (PyTorch's
+    rule: int64 + float32 is float32, where numpy would say float64)."""
     if isinstance(a, Tensor):
-        return a, lift(b, a)
-    if isinstance(b, Tensor):
-        return lift(a, b), b
-    a = Tensor(a)
-    return a, lift(b, a)
+        b = lift(b, a)
+    elif isinstance(b, Tensor):
+        a = lift(a, b)
+    else:
+        a = Tensor(a)
+        b = lift(b, a)
+    if a.data.dtype is not b.data.dtype:
+        kind_a, kind_b = a.data.dtype.kind, b.data.dtype.kind
+        if kind_a in "iub" and kind_b == "f":
+            a = wrap(a.data.astype(b.data.dtype))
+        elif kind_b in "iub" and kind_a == "f":
+            b = wrap(b.data.astype(a.data.dtype))
+    return a, b

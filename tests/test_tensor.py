@@ -1,0 +1,180 @@
+"""Tensor creation, dtype rules, attributes, conversion and printing."""
+
+import numpy as np
+import pytest
+
+import tensorgrad as tg
+
+
+def test_python_floats_become_float32_and_ints_int64_like_pytorch():
+    assert tg.tensor([1.0, 2.0]).dtype == np.float32
+    assert tg.tensor([1, 2]).dtype == np.int64
+    assert tg.tensor([True, False]).dtype == np.bool_
+    assert tg.tensor(2.5).dtype == np.float32
+
+
+def test_numpy_arrays_keep_their_dtype_so_float64_stays_float64():
+    assert tg.tensor(np.zeros(3)).dtype == np.float64
+    assert tg.tensor(np.zeros(3, dtype=np.float32)).dtype == np.float32
+    assert tg.tensor(np.float64(1.5)).dtype == np.float64
+
+
+def test_explicit_dtype_converts():
+    t = tg.tensor([1, 2], dtype=tg.float64)
+    assert t.dtype == np.float64
+    np.testing.assert_array_equal(t.data, [1.0, 2.0])
+
+
+def test_tensor_copies_its_data_but_from_numpy_shares_it():
+    a = np.ones(3, dtype=np.float32)
+    copied, shared = tg.tensor(a), tg.from_numpy(a)
+    a[0] = 5
+    assert copied.data[0] == 1
+    assert shared.data[0] == 5
+
+
+def test_integer_and_boolean_tensors_cannot_require_grad():
+    with pytest.raises(TypeError, match="only floating-point tensors can require grad"):
+        tg.tensor([1, 2], requires_grad=True)
+    with pytest.raises(TypeError, match="floating-point"):
+        tg.tensor([True], requires_grad=True)
+
+
+def test_strings_are_rejected_with_a_clear_error():
+    with pytest.raises(TypeError, match="expected numbers"):
+        tg.tensor(["a", "b"])
+
+
+def test_creation_functions_shapes_dtypes_and_values():
+    assert tg.zeros(2, 3).shape == (2, 3)
+    assert tg.zeros((2, 3)).shape == (2, 3)
+    np.testing.assert_array_equal(tg.ones(2).data, [1, 1])
+    assert tg.ones(2).dtype == np.float32
+    np.testing.assert_array_equal(tg.full((2,), 7.0).data, [7, 7])
+    np.testing.assert_array_equal(tg.eye(2).data, [[1, 0], [0, 1]])
+    np.testing.assert_array_equal(tg.arange(4).data, [0, 1, 2, 3])
+    assert tg.arange(4).dtype == np.int64
+    assert tg.arange(0.0, 1.0, 0.25).dtype == np.float32
+    np.testing.assert_allclose(tg.linspace(0, 1, 5).data, [0, 0.25, 0.5, 0.75, 1])
+    x = tg.tensor([[1.0, 2.0]])
+    np.testing.assert_array_equal(tg.zeros_like(x).data, [[0, 0]])
+    np.testing.assert_array_equal(tg.ones_like(x).data, [[1, 1]])
+    assert tg.zeros(2, requires_grad=True).requires_grad
+
+
+def test_manual_seed_makes_every_random_call_reproducible():
+    tg.manual_seed(7)
+    a = (tg.randn(3, 2).data, tg.rand(4).data, tg.randint(0, 10, (5,)).data)
+    tg.manual_seed(7)
+    b = (tg.randn(3, 2).data, tg.rand(4).data, tg.randint(0, 10, (5,)).data)
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x, y)
+    assert tg.randn(3).dtype == np.float32
+    assert ((tg.rand(1000).data >= 0) & (tg.rand(1000).data < 1)).all()
+    tg.manual_seed(8)
+    assert not np.array_equal(tg.randn(3, 2).data, a[0])
+
+
+def test_attributes_follow_numpy():
+    t = tg.tensor(np.arange(6.0).reshape(2, 3))
+    assert t.shape == (2, 3)
+    assert t.ndim == 2
+    assert t.size == 6
+    assert t.numel() == 6
+    assert t.dim() == 2
+    np.testing.assert_array_equal(t.T.data, np.arange(6.0).reshape(2, 3).T)
+    assert len(t) == 2
+    assert [row.shape for row in t] == [(3,), (3,)]
+
+
+def test_conversions_numpy_array_item_tolist():
+    t = tg.tensor([[1.5, 2.0]])
+    assert t.numpy() is t.data
+    np.testing.assert_array_equal(np.asarray(t), [[1.5, 2.0]])
+    assert np.asarray(t, dtype=np.float64).dtype == np.float64
+    assert t.tolist() == [[1.5, 2.0]]
+    assert tg.tensor([3.5]).item() == 3.5
+    assert float(tg.tensor(2.0)) == 2.0
+    with pytest.raises(ValueError, match="only one-element tensors"):
+        t.item()
+
+
+def test_detach_shares_data_and_leaves_the_graph():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    d = y.detach()
+    assert not d.requires_grad
+    assert d.grad_fn is None
+    assert d.data is y.data
+
+
+def test_repr_reads_like_pytorch():
+    assert repr(tg.tensor([[1.0, 2.0]], requires_grad=True)) == "tensor([[1., 2.]], requires_grad=True)"
+    assert repr(tg.tensor([1, 2])) == "tensor([1, 2])"
+    assert repr(tg.tensor(np.array([1.0]))) == "tensor([1.], dtype=float64)"
+    x = tg.tensor([1.0], requires_grad=True)
+    assert repr(x * 2) == "tensor([2.], grad_fn=<Mul>)"
+    assert repr(tg.tensor(3.14159265)) == "tensor(3.1416)"
+
+
+def test_comparisons_give_boolean_tensors_outside_the_graph():
+    x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    for result, expected in [
+        (x > 1.5, [False, True, True]),
+        (x >= 2, [False, True, True]),
+        (x < 2, [True, False, False]),
+        (x <= 2, [True, True, False]),
+        (x == 2, [False, True, False]),
+        (x != 2, [True, False, True]),
+        (~(x > 1.5), [True, False, False]),
+        ((x > 1.5) & (x < 3), [False, True, False]),
+        ((x < 1.5) | (x > 2.5), [True, False, True]),
+    ]:
+        assert result.dtype == np.bool_
+        assert not result.requires_grad
+        np.testing.assert_array_equal(result.data, expected)
+
+
+def test_tensors_hash_by_identity_so_they_fit_in_sets():
+    a, b = tg.tensor([1.0]), tg.tensor([1.0])
+    assert len({a, b, a}) == 2
+
+
+def test_numpy_array_on_the_left_hands_over_to_the_tensor():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = np.array([3.0, 4.0], dtype=np.float32) * x
+    assert isinstance(y, tg.Tensor)
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [3.0, 4.0])
+
+
+def test_scalars_keep_the_tensor_dtype():
+    x = tg.tensor([1.0, 2.0])
+    assert (x * 0.5).dtype == np.float32
+    assert (2**x).dtype == np.float32
+    assert (tg.tensor([1, 2]) * 2).dtype == np.int64
+    assert (tg.tensor([1, 2]) * 0.5).dtype == np.float32
+    assert (tg.tensor(np.ones(2)) + 1).dtype == np.float64
+
+
+def test_setitem_writes_in_place_outside_the_graph():
+    x = tg.zeros(3)
+    x[1] = 5.0
+    np.testing.assert_array_equal(x.data, [0, 5, 0])
+    w = tg.zeros(2, requires_grad=True)
+    with tg.no_grad():
+        w[0] = 1.0
+    np.testing.assert_array_equal(w.data, [1, 0])
+    with pytest.raises(RuntimeError, match="in-place assignment into a tensor that requires grad"):
+        w[1] = 2.0
+
+
+def test_astype_and_float_double_long():
+    x = tg.tensor([1.5, 2.5], requires_grad=True)
+    assert x.double().dtype == np.float64
+    assert x.float() is x
+    assert x.long().dtype == np.int64
+    y = x.double()
+    (y * y).sum().backward()
+    assert x.grad.dtype == np.float32
+    np.testing.assert_allclose(x.grad.data, [3.0, 5.0])
