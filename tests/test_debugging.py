@@ -68,9 +68,8 @@ def test_detect_anomaly_names_the_op_and_the_line_that_called_it():
             tg.AnomalyError, match=r"Sqrt backward returned inf values .*test_debugging.py:\d+"
         ):
             y.sum().backward()
-    assert line.endswith(
-        f"test_debugging.py:{test_detect_anomaly_names_the_op_and_the_line_that_called_it.__code__.co_firstlineno + 3}"
-    )
+    first_line = test_detect_anomaly_names_the_op_and_the_line_that_called_it.__code__.co_firstlineno
+    assert line.endswith(f"test_debugging.py:{first_line + 3}")
 
 
 def test_detect_anomaly_reports_nan_and_the_input_that_received_it():
