@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..tensor import Tensor, wrap
+from ..tensor import Tensor
 from . import anomaly, grad_mode
 
 _new = object.__new__
@@ -47,16 +47,23 @@ class Function:
     def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
         fn = _new(cls)
         try:
-            if len(inputs) == 1:
+            if len(inputs) == 2:
+                data = fn.forward(inputs[0].data, inputs[1].data, **params)
+            elif len(inputs) == 1:
                 data = fn.forward(inputs[0].data, **params)
             else:
                 data = fn.forward(*[t.data for t in inputs], **params)
         except (ValueError, IndexError, TypeError) as err:
             raise type(err)(cls.explain(err, inputs, params)) from None
+        out = _new(Tensor)  # the fields of Tensor.__init__, without its checks and copy
+        out.data = data
+        out.grad = out.name = out._hooks = None
+        out._retain_grad = False
         if grad_mode.enabled:
             for t in inputs:
                 if t.requires_grad:
-                    out = wrap(data, True, fn)
+                    out.requires_grad = True
+                    out._node = fn
                     fn.inputs = inputs
                     fn.sequence = next(_sequence)
                     if cls.save_output:
@@ -64,7 +71,9 @@ class Function:
                     if anomaly.enabled:
                         fn.location = anomaly.caller_location()
                     return out
-        return wrap(data)
+        out.requires_grad = False
+        out._node = None
+        return out
 
     def forward(self, *arrays: np.ndarray, **params: Any) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} must define forward")
