@@ -39,9 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--epochs", type=int, default=2000, help="epochs (default 2000)")
     run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     run.set_defaults(handler=demo)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv = ["demo", *argv]  # the demo is the default command
     args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["demo", *(argv or [])])
     return args.handler(args)
 
 
