@@ -137,6 +137,8 @@ def _numeric_gradient(
     projected: Callable[..., float], args: tuple[Any, ...], x: Tensor, eps: float
 ) -> np.ndarray:
     numeric = np.zeros(x.shape)
+    if x.size == 0:
+        return numeric
     flat = x.data.reshape(-1)  # a view: perturbing it perturbs x
     if not np.shares_memory(flat, x.data):
         raise ValueError("gradcheck: inputs must be contiguous arrays")

@@ -264,6 +264,8 @@ class Pad(Function):
 
 def pad(x: Tensor, pad_width: Any, value: float = 0.0) -> Tensor:
     """Pad with a constant. ``pad_width``: an int, one (before, after) pair, or one pair per dimension."""
+    if x.ndim == 0:
+        return x  # a 0-d tensor has no dimension to pad (numpy returns it unchanged too)
     try:
         widths = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (x.ndim, 2))
     except ValueError:
