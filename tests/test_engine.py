@@ -307,3 +307,20 @@ def test_detached_tensors_stop_the_gradient():
     y = x * x.detach()  # only the first factor is differentiated
     y.backward()
     np.testing.assert_allclose(x.grad.data, [3.0])
+
+
+def test_grad_mode_is_restored_when_an_exception_escapes_the_block_or_the_decorated_function():
+    with pytest.raises(ZeroDivisionError), tg.no_grad():
+        raise ZeroDivisionError
+    assert tg.is_grad_enabled()
+
+    @tg.no_grad()
+    def fails():
+        raise KeyError
+
+    with pytest.raises(KeyError):
+        fails()
+    assert tg.is_grad_enabled()
+    with tg.set_grad_enabled(False):
+        assert not tg.is_grad_enabled()
+    assert tg.is_grad_enabled()

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
-F = TypeVar("F", bound=Callable[..., Any])
+from .grad_mode import ModeSwitch
 
 enabled = False
 
@@ -26,33 +25,13 @@ class AnomalyError(RuntimeError):
     """A backward pass produced NaN or inf (raised only under ``detect_anomaly``)."""
 
 
-class detect_anomaly:
+class detect_anomaly(ModeSwitch):
     """Context manager / decorator that turns anomaly detection on (``check_nan=True``) or off."""
 
+    module = __name__
+
     def __init__(self, check_nan: bool = True) -> None:
-        self.mode = bool(check_nan)
-        self.previous: list[bool] = []
-
-    def __enter__(self) -> None:
-        global enabled
-        self.previous.append(enabled)
-        enabled = self.mode
-
-    def __exit__(self, *exc: object) -> None:
-        global enabled
-        enabled = self.previous.pop()
-
-    def __call__(self, func: F) -> F:
-        import functools
-
-        mode = self.mode
-
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with detect_anomaly(mode):
-                return func(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
+        super().__init__(check_nan)
 
 
 def caller_location() -> str:

@@ -7,7 +7,9 @@ decorators. The flag is a module attribute that ``Function.apply`` reads once pe
 
 from __future__ import annotations
 
+import copy
 import functools
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -21,31 +23,41 @@ def is_grad_enabled() -> bool:
     return enabled
 
 
-class set_grad_enabled:
-    """Context manager / decorator that sets grad mode to ``mode`` and restores the old one on exit."""
+class ModeSwitch:
+    """Sets the module flag ``module.flag`` to ``mode`` for a ``with`` block, or for every call of a
+    decorated function, and restores the previous value afterwards (also when an exception escapes)."""
+
+    module = __name__
+    flag = "enabled"
 
     def __init__(self, mode: bool = True) -> None:
         self.mode = bool(mode)
         self.previous: list[bool] = []
 
     def __enter__(self) -> None:
-        global enabled
-        self.previous.append(enabled)
-        enabled = self.mode
+        module = sys.modules[self.module]
+        self.previous.append(getattr(module, self.flag))
+        setattr(module, self.flag, self.mode)
 
     def __exit__(self, *exc: object) -> None:
-        global enabled
-        enabled = self.previous.pop()
+        setattr(sys.modules[self.module], self.flag, self.previous.pop())
 
     def __call__(self, func: F) -> F:
-        mode = self.mode
-
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with set_grad_enabled(mode):
+            with copy.copy(self):  # a fresh switch per call: recursion and threads keep their own stacks
                 return func(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
+
+    def __copy__(self) -> ModeSwitch:
+        clone = object.__new__(type(self))
+        clone.mode, clone.previous = self.mode, []
+        return clone
+
+
+class set_grad_enabled(ModeSwitch):
+    """Turn graph recording on or off: ``with tg.set_grad_enabled(is_training): ...``."""
 
 
 class no_grad(set_grad_enabled):

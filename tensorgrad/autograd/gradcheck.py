@@ -41,17 +41,7 @@ def gradcheck(
     ``fn(*inputs)`` returns a Tensor or a tuple of Tensors. On disagreement raises ``GradcheckError``
     naming the input, the element index and both values (or returns False if ``raise_exception=False``).
     """
-    args = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
-    checked = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad]
-    if not checked:
-        raise ValueError("gradcheck: no input requires grad, so there is nothing to check")
-    for i in checked:
-        if args[i].dtype != np.float64:
-            raise TypeError(
-                f"gradcheck: input {i} is {args[i].dtype}; use float64 inputs "
-                "(e.g. tg.tensor(x, dtype=tg.float64, requires_grad=True)) - finite differences in "
-                "float32 are too coarse to check anything"
-            )
+    args, checked = _checked_inputs(inputs)
     rng = np.random.default_rng(seed)
     outputs = _as_tuple(fn(*args))
     projections = [rng.standard_normal(o.shape) for o in outputs]
@@ -103,8 +93,7 @@ def gradgradcheck(
     The gradient is taken with ``create_graph=True``, so this checks that each backward formula is itself
     differentiated correctly.
     """
-    args = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
-    checked = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad]
+    args, checked = _checked_inputs(inputs)
     rng = np.random.default_rng(seed + 1)
     with grad_mode.no_grad():
         outputs = _as_tuple(fn(*args))
@@ -131,6 +120,22 @@ def gradgradcheck(
     return gradcheck(
         first_derivatives, (*args, *weights), eps, atol, rtol, raise_exception=raise_exception, seed=seed
     )
+
+
+def _checked_inputs(inputs: Tensor | Sequence[Any]) -> tuple[tuple[Any, ...], list[int]]:
+    """The arguments as a tuple, and the positions of those to check (float64 tensors requiring grad)."""
+    args = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    checked = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad]
+    if not checked:
+        raise ValueError("gradcheck: no input requires grad, so there is nothing to check")
+    for i in checked:
+        if args[i].dtype != np.float64:
+            raise TypeError(
+                f"gradcheck: input {i} is {args[i].dtype}; use float64 inputs "
+                "(e.g. tg.tensor(x, dtype=tg.float64, requires_grad=True)) - finite differences in "
+                "float32 are too coarse to check anything"
+            )
+    return args, checked
 
 
 def _numeric_gradient(
