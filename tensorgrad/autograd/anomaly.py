@@ -44,12 +44,15 @@ def caller_location() -> str:
     return f"{frame.f_code.co_filename}:{frame.f_lineno}"
 
 
-def check_gradient(node: Any, position: int, grad: np.ndarray) -> None:
-    """Raise ``AnomalyError`` if ``grad``, what ``node`` sends to its input ``position``, is not finite."""
-    if np.issubdtype(grad.dtype, np.inexact) and not np.isfinite(grad).all():
-        kind = "nan" if np.isnan(grad).any() else "inf"
-        where = getattr(node, "location", "<unknown>")
-        raise AnomalyError(
-            f"{node.name} backward returned {kind} values in the gradient for its input {position} "
-            f"(shape {grad.shape}); that {node.name} was called at {where}"
-        )
+def check_gradients(node: Any, grads: tuple[Any, ...]) -> None:
+    """Raise ``AnomalyError`` if a gradient ``node``'s backward returned (Tensors or None) is not finite."""
+    for position, grad in enumerate(grads):
+        if grad is None:
+            continue
+        array = grad.data
+        if np.issubdtype(array.dtype, np.inexact) and not np.isfinite(array).all():
+            kind = "nan" if np.isnan(array).any() else "inf"
+            raise AnomalyError(
+                f"{node.name} backward returned {kind} values in the gradient for its input {position} "
+                f"(shape {array.shape}); that {node.name} was called at {node.location}"
+            )

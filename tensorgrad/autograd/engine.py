@@ -146,16 +146,17 @@ def _propagate(
                 )
             step += 1
             node.order = step
-            for position, (x, gx) in enumerate(zip(node.inputs, node.backward(g))):
+            input_grads = node.backward(g)
+            if check:
+                anomaly.check_gradients(node, input_grads)
+            for x, gx in zip(node.inputs, input_grads):
                 if gx is None or not x.requires_grad:
-                    continue
-                if check:
-                    anomaly.check_gradient(node, position, gx.data)
-                if useful is not None and id(x) not in useful:
                     continue
                 k = id(x)
                 if k in grads:
                     grads[k] = grads[k] + gx
+                elif useful is not None and k not in useful:
+                    continue
                 elif x._node is None:
                     grads[k] = gx
                     leaves.append(x)
