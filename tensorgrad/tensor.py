@@ -221,14 +221,14 @@ class Tensor:
     def backward(
         self,
         gradient: Tensor | np.ndarray | float | None = None,
-        retain_graph: bool = False,
+        retain_graph: bool | None = None,
         create_graph: bool = False,
     ) -> None:
         """Compute the gradient of this tensor w.r.t. every leaf that requires grad; add it to ``.grad``.
 
         ``gradient`` is d(something)/d(self), needed when self is not a scalar. ``retain_graph`` keeps the
-        graph for another backward; ``create_graph`` records the backward pass itself, for higher-order
-        gradients.
+        graph for another backward (it defaults to ``create_graph``); ``create_graph`` records the backward
+        pass itself, for higher-order gradients.
         """
         engine.backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph)
 

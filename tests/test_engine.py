@@ -324,3 +324,11 @@ def test_grad_mode_is_restored_when_an_exception_escapes_the_block_or_the_decora
     with tg.set_grad_enabled(False):
         assert not tg.is_grad_enabled()
     assert tg.is_grad_enabled()
+
+
+def test_backward_with_create_graph_keeps_the_forward_graph_for_the_next_derivative():
+    x = leaf([0.5, -1.0])
+    x.tanh().sum().backward(create_graph=True)  # the gradient 1 - tanh^2 is built from tanh's output
+    (g2,) = tg.grad(x.grad.sum(), x)
+    t = np.tanh(x.data)
+    np.testing.assert_allclose(g2.data, -2 * t * (1 - t**2))
