@@ -55,8 +55,9 @@ class Function:
                 data = fn.forward(inputs[0].data)
             else:
                 data = fn.forward(*[t.data for t in inputs])
-        except (ValueError, IndexError, TypeError) as err:
-            raise type(err)(cls.explain(err, inputs, params)) from None
+        except (ValueError, IndexError, TypeError) as err:  # numpy's complaint, in the op's words
+            kind = next(k for k in (ValueError, IndexError, TypeError) if isinstance(err, k))
+            raise kind(cls.explain(err, inputs, params)) from None
         out = _new(Tensor)  # the fields of Tensor.__init__, without its checks and copy
         out.data = data
         out.grad = out.name = out._hooks = None
