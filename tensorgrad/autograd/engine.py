@@ -115,73 +115,78 @@ def _propagate(
     target is run, and the gradients of those targets are kept even when they are not leaves.
     """
     useful = None if targets is None else _leading_to(roots, targets)
-    grads: dict[int, Tensor] = {}
+    grads: dict[int, Tensor] = {}  # the gradients gathered for leaves (and for targets, by id)
     leaves: list[Tensor] = []
-    # tensors waiting for their turn, latest-created first: every tensor computed from t was created
-    # after t, so when t comes out of this heap its gradient is complete
+    # non-leaf tensors waiting for their turn, latest-created first: every tensor computed from t was
+    # created after t, so when t comes out of this heap its gradient (gathered on its node) is complete
     pending: list[tuple[int, Tensor]] = []
-    kept: dict[int, Tensor] = {}
     check = anomaly.enabled
     step = 0
-    with grad_mode.set_grad_enabled(create_graph):
-        for root, seed in zip(roots, seeds):
-            _add(grads, leaves, pending, root, seed)
-        while pending:
-            t = heappop(pending)[1]
-            key = id(t)
-            g = grads.pop(key)
-            if t._hooks:
-                g = _run_hooks(t, g)
-            if useful is not None:
-                if key in targets:
-                    kept[key] = g
-            elif t._retain_grad:
-                t.grad = g if t.grad is None else t.grad + g
-            node = t._node
-            if node.saved is None:
-                raise RuntimeError(
-                    f"backward: trying to go through the graph a second time (at {node.name}); what it "
-                    "saved was released after the first backward. Pass retain_graph=True to the first "
-                    "backward if you need to go through the graph again, or recompute the forward pass."
-                )
-            step += 1
-            node.order = step
-            input_grads = node.backward(g)
-            if check:
-                anomaly.check_gradients(node, input_grads)
-            for x, gx in zip(node.inputs, input_grads):
-                if gx is None or not x.requires_grad:
-                    continue
-                k = id(x)
-                if k in grads:
-                    grads[k] = grads[k] + gx
-                elif useful is not None and k not in useful:
-                    continue
-                elif x._node is None:
-                    grads[k] = gx
-                    leaves.append(x)
-                else:
-                    grads[k] = gx
-                    heappush(pending, (-x._node.sequence, x))
-            if not retain_graph:
-                node.saved = None
-    grads.update(kept)
+    try:
+        with grad_mode.set_grad_enabled(create_graph):
+            for root, seed in zip(roots, seeds):
+                _gather(grads, leaves, pending, root, seed)
+            while pending:
+                t = heappop(pending)[1]
+                node = t._node
+                g = node.gathered
+                node.gathered = None
+                if t._hooks:
+                    g = _run_hooks(t, g)
+                if useful is not None:
+                    if id(t) in targets:
+                        grads[id(t)] = g
+                elif t._retain_grad:
+                    t.grad = g if t.grad is None else t.grad + g
+                if node.saved is None:
+                    raise RuntimeError(
+                        f"backward: trying to go through the graph a second time (at {node.name}); what "
+                        "it saved was released after the first backward. Pass retain_graph=True to the "
+                        "first backward if you need to go through the graph again, or recompute the "
+                        "forward pass."
+                    )
+                step += 1
+                node.order = step
+                input_grads = node.backward(g)
+                if check:
+                    anomaly.check_gradients(node, input_grads)
+                for x, gx in zip(node.inputs, input_grads):
+                    if gx is None or not x.requires_grad:
+                        continue
+                    x_node = x._node
+                    if x_node is None:
+                        if useful is None or id(x) in useful:
+                            _gather(grads, leaves, pending, x, gx)
+                    elif x_node.gathered is not None:
+                        x_node.gathered = x_node.gathered + gx
+                    elif useful is None or id(x) in useful:
+                        x_node.gathered = gx
+                        heappush(pending, (-x_node.sequence, x))
+                if not retain_graph:
+                    node.saved = None
+    finally:
+        for _, t in pending:  # only left over when an error stopped the pass
+            t._node.gathered = None
     return leaves, grads
 
 
-def _add(
+def _gather(
     grads: dict[int, Tensor], leaves: list[Tensor], pending: list[tuple[int, Tensor]], x: Tensor, g: Tensor
 ) -> None:
-    """Add ``g`` to what ``x`` has gathered; a tensor seen for the first time joins the leaves or the heap."""
-    key = id(x)
-    if key in grads:
-        grads[key] = grads[key] + g
-        return
-    grads[key] = g
-    if x._node is None:
-        leaves.append(x)
+    """Add ``g`` to what ``x`` has gathered: on its node for inner tensors (which join the heap when they
+    receive their first gradient), in ``grads`` for leaves."""
+    node = x._node
+    if node is not None:
+        if node.gathered is None:
+            node.gathered = g
+            heappush(pending, (-node.sequence, x))
+        else:
+            node.gathered = node.gathered + g
+    elif id(x) in grads:
+        grads[id(x)] = grads[id(x)] + g
     else:
-        heappush(pending, (-x._node.sequence, x))
+        grads[id(x)] = g
+        leaves.append(x)
 
 
 def _leading_to(roots: list[Tensor], targets: set[int]) -> set[int]:

@@ -42,6 +42,8 @@ class Function:
     #: position in the engine's last backward pass (1 = first node whose backward ran)
     order: int | None = None
     location: str = "<unknown>"
+    #: the gradient of this node's output gathered so far during a backward pass (None outside one)
+    gathered: Tensor | None = None
 
     @classmethod
     def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
