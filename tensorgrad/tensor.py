@@ -11,6 +11,7 @@ require grad.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -39,16 +40,16 @@ class Tensor:
 
     data: np.ndarray
     grad: Tensor | None
-    requires_grad: bool
+    requires_grad: builtins.bool
     name: str | None
     _node: Function | None
     _hooks: list[Hook] | None
-    _retain_grad: bool
+    _retain_grad: builtins.bool
 
     def __init__(
         self,
         data: Any,
-        requires_grad: bool = False,
+        requires_grad: builtins.bool = False,
         dtype: Any = None,
         name: str | None = None,
     ) -> None:
@@ -92,7 +93,7 @@ class Tensor:
         return self._node
 
     @property
-    def is_leaf(self) -> bool:
+    def is_leaf(self) -> builtins.bool:
         """True for tensors the user made (and results of ops that recorded no graph)."""
         return self._node is None
 
@@ -111,7 +112,7 @@ class Tensor:
         """The underlying array (shared, not copied)."""
         return self.data
 
-    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+    def __array__(self, dtype: Any = None, copy: builtins.bool | None = None) -> np.ndarray:
         if dtype is not None and np.dtype(dtype) != self.data.dtype:
             return self.data.astype(dtype)
         return self.data.copy() if copy else self.data
@@ -128,13 +129,13 @@ class Tensor:
     def tolist(self) -> Any:
         return self.data.tolist()
 
-    def __float__(self) -> float:
+    def __float__(self) -> builtins.float:
         return float(self.item())
 
     def __int__(self) -> int:
         return int(self.item())
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> builtins.bool:
         if self.data.size != 1:
             raise ValueError(
                 f"the truth value of a tensor of shape {self.shape} is ambiguous; use (t).any() or (t).all()"
@@ -171,7 +172,7 @@ class Tensor:
         return ops.astype(self, np.bool_)
 
     # ----------------------------------------------------------------- autograd
-    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+    def requires_grad_(self, requires_grad: builtins.bool = True) -> Tensor:
         """Set ``requires_grad`` in place (leaves only) and return self."""
         if requires_grad and not np.issubdtype(self.data.dtype, np.floating):
             raise TypeError(
@@ -197,7 +198,7 @@ class Tensor:
             self._retain_grad = True
 
     @property
-    def retains_grad(self) -> bool:
+    def retains_grad(self) -> builtins.bool:
         return self._retain_grad
 
     def register_hook(self, hook: Hook) -> Callable[[], None]:
@@ -220,9 +221,9 @@ class Tensor:
 
     def backward(
         self,
-        gradient: Tensor | np.ndarray | float | None = None,
-        retain_graph: bool | None = None,
-        create_graph: bool = False,
+        gradient: Tensor | np.ndarray | builtins.float | None = None,
+        retain_graph: builtins.bool | None = None,
+        create_graph: builtins.bool = False,
     ) -> None:
         """Compute the gradient of this tensor w.r.t. every leaf that requires grad; add it to ``.grad``.
 
@@ -370,7 +371,7 @@ class Tensor:
     def relu(self) -> Tensor:
         return ops.relu(self)
 
-    def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
+    def leaky_relu(self, negative_slope: builtins.float = 0.01) -> Tensor:
         return ops.leaky_relu(self, negative_slope)
 
     def clip(self, min: Any = None, max: Any = None) -> Tensor:
@@ -385,19 +386,19 @@ class Tensor:
         return ops.minimum(self, other)
 
     def sum(
-        self, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+        self, axis: Any = None, keepdims: builtins.bool = False, *, dim: Any = None, keepdim: Any = None
     ) -> Tensor:
         return ops.sum(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     def mean(
-        self, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+        self, axis: Any = None, keepdims: builtins.bool = False, *, dim: Any = None, keepdim: Any = None
     ) -> Tensor:
         return ops.mean(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     def var(
         self,
         axis: Any = None,
-        keepdims: bool = False,
+        keepdims: builtins.bool = False,
         *,
         correction: int = 1,
         dim: Any = None,
@@ -408,7 +409,7 @@ class Tensor:
     def std(
         self,
         axis: Any = None,
-        keepdims: bool = False,
+        keepdims: builtins.bool = False,
         *,
         correction: int = 1,
         dim: Any = None,
@@ -417,29 +418,29 @@ class Tensor:
         return ops.std(self, axis, keepdims, correction=correction, dim=dim, keepdim=keepdim)
 
     def max(
-        self, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+        self, axis: Any = None, keepdims: builtins.bool = False, *, dim: Any = None, keepdim: Any = None
     ) -> Tensor:
         return ops.max(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     def min(
-        self, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+        self, axis: Any = None, keepdims: builtins.bool = False, *, dim: Any = None, keepdim: Any = None
     ) -> Tensor:
         return ops.min(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     def argmax(
-        self, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+        self, axis: Any = None, keepdims: builtins.bool = False, *, dim: Any = None, keepdim: Any = None
     ) -> Tensor:
         return ops.argmax(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     def argmin(
-        self, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+        self, axis: Any = None, keepdims: builtins.bool = False, *, dim: Any = None, keepdim: Any = None
     ) -> Tensor:
         return ops.argmin(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def any(self) -> bool:
+    def any(self) -> builtins.bool:
         return bool(self.data.any())
 
-    def all(self) -> bool:
+    def all(self) -> builtins.bool:
         return bool(self.data.all())
 
     def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
@@ -449,7 +450,7 @@ class Tensor:
         return ops.log_softmax(self, axis, dim=dim)
 
     def logsumexp(
-        self, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+        self, axis: Any = None, keepdims: builtins.bool = False, *, dim: Any = None, keepdim: Any = None
     ) -> Tensor:
         return ops.logsumexp(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
