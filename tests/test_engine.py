@@ -332,3 +332,17 @@ def test_backward_with_create_graph_keeps_the_forward_graph_for_the_next_derivat
     (g2,) = tg.grad(x.grad.sum(), x)
     t = np.tanh(x.data)
     np.testing.assert_allclose(g2.data, -2 * t * (1 - t**2))
+
+
+def test_leaf_grads_never_share_memory_with_each_other_or_with_the_given_gradient():
+    a, b = leaf(np.ones((2, 3))), leaf(np.ones((3, 2)))
+    seed = tg.tensor(np.ones((2, 3)))
+    (a + b.T).backward(seed)  # b's gradient is a transposed view of the one a gets
+    arrays = [a.grad.data, b.grad.data, seed.data]
+    for i, x in enumerate(arrays):
+        for y in arrays[i + 1 :]:
+            assert not np.shares_memory(x, y)
+    w = leaf(np.ones((2, 3)))
+    (tg.tensor(np.ones((4, 3))) @ w.T).sum().backward()  # a view of a fresh array: kept as it is
+    assert w.grad.data.flags.writeable
+    np.testing.assert_allclose(w.grad.data, 4 * np.ones((2, 3)))

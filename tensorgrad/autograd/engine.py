@@ -42,18 +42,21 @@ def backward(
     retain = create_graph if retain_graph is None else retain_graph
     leaves, grads = _propagate([root], [seed], retain, create_graph, targets=None)
     with grad_mode.set_grad_enabled(create_graph):
-        handed: set[int] = set()
+        # arrays that already have an owner: the caller's gradient, and what earlier leaves took
+        owned = {id(_owner(seed.data))}
         for leaf in leaves:
             g = _leaf_gradient(leaf, grads[id(leaf)])
             if leaf.grad is not None:
                 leaf.grad = leaf.grad + g
                 continue
-            array = g.data
-            if not create_graph and (array.base is not None or id(array) in handed):
-                # a view, or an array another leaf already holds: give this leaf its own copy,
-                # so in-place updates of one .grad (clipping, zeroing) never touch another
-                g = wrap(array.copy())
-            handed.add(id(g.data))
+            owner = _owner(g.data)
+            if not create_graph and (id(owner) in owned or not g.data.flags.writeable):
+                # the graph can hand one array (or views of it) to several leaves, and broadcasting
+                # gives read-only views: each leaf gets its own writable .grad, so in-place updates
+                # of one (clipping, zeroing) never touch another
+                g = wrap(g.data.copy())
+                owner = g.data
+            owned.add(id(owner))
             leaf.grad = g
 
 
@@ -220,6 +223,11 @@ def _run_hooks(t: Tensor, g: Tensor) -> Tensor:
                 )
             g = replaced
     return g
+
+
+def _owner(array: np.ndarray) -> np.ndarray:
+    """The array that owns ``array``'s memory (itself, or the base it is a view of)."""
+    return array if array.base is None else array.base
 
 
 def _leaf_gradient(leaf: Tensor, g: Tensor) -> Tensor:
