@@ -12,6 +12,7 @@ require grad.
 from __future__ import annotations
 
 import builtins
+import math
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -547,6 +548,8 @@ def lift(value: Any, like: Tensor) -> Tensor:
     if type(value) in _PYTHON_NUMBERS:
         dtype = like.data.dtype
         key = (type(value), value, dtype)
+        if value == 0 and type(value) is float:
+            key += (math.copysign(1.0, value),)  # 0.0 == -0.0, but x * -0.0 must keep its sign
         constant = _constants.get(key)
         if constant is None:
             if dtype.kind != "f" and (dtype.kind not in "iu" or isinstance(value, float)):

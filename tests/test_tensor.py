@@ -178,3 +178,10 @@ def test_astype_and_float_double_long():
     (y * y).sum().backward()
     assert x.grad.dtype == np.float32
     np.testing.assert_allclose(x.grad.data, [3.0, 5.0])
+
+
+def test_cached_scalar_constants_keep_the_sign_of_zero():
+    x = tg.tensor([1.0, 2.0])
+    assert np.signbit((x * 0.0).data).tolist() == [False, False]
+    assert np.signbit((x * -0.0).data).tolist() == [True, True]
+    assert np.signbit((x * 0.0).data).tolist() == [False, False]
