@@ -78,9 +78,10 @@ class Tensor:
         return self.data.dtype
 
     @property
-    def size(self) -> int:
-        """Number of elements (numpy's ``size``; PyTorch calls it ``numel()``)."""
-        return self.data.size
+    def size(self) -> Size:
+        """Number of elements, as numpy's ``size``; also callable as PyTorch's ``size()``:
+        ``t.size(0)`` is the length of dimension 0 and ``t.size()`` the shape."""
+        return Size(self.data.size, self.data.shape)
 
     def numel(self) -> int:
         return self.data.size
@@ -102,6 +103,12 @@ class Tensor:
     def T(self) -> Tensor:
         """The tensor with its dimensions reversed (the transpose of a matrix)."""
         return ops.permute(self, tuple(range(self.ndim - 1, -1, -1)))
+
+    def t(self) -> Tensor:
+        """The transpose of a matrix (PyTorch's ``t()``, for at most 2 dimensions)."""
+        if self.ndim > 2:
+            raise ValueError(f"t: expects at most 2 dimensions, got shape {self.shape}; use transpose or .mT")
+        return self.T
 
     @property
     def mT(self) -> Tensor:
@@ -494,6 +501,24 @@ class Tensor:
 
     def chunk(self, chunks: int, axis: int = 0, *, dim: int | None = None) -> list[Tensor]:
         return ops.chunk(self, chunks, axis, dim=dim)
+
+
+class Size(int):
+    """An element count (an int) that also answers PyTorch's ``t.size()`` and ``t.size(dim)``."""
+
+    shape: tuple[int, ...]
+
+    def __new__(cls, count: int, shape: tuple[int, ...]) -> Size:
+        size = super().__new__(cls, count)
+        size.shape = shape
+        return size
+
+    def __call__(self, dim: int | None = None) -> Any:
+        if dim is None:
+            return self.shape
+        if not -len(self.shape) <= dim < len(self.shape):
+            raise IndexError(f"size: dimension {dim} is out of range for shape {self.shape}")
+        return self.shape[dim]
 
 
 def as_array(data: Any, dtype: Any = None, copy: bool = False) -> np.ndarray:

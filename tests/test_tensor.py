@@ -83,6 +83,7 @@ def test_attributes_follow_numpy():
     assert t.numel() == 6
     assert t.dim() == 2
     np.testing.assert_array_equal(t.T.data, np.arange(6.0).reshape(2, 3).T)
+    np.testing.assert_array_equal(t.t().data, np.arange(6.0).reshape(2, 3).T)
     assert len(t) == 2
     assert [row.shape for row in t] == [(3,), (3,)]
 
@@ -185,3 +186,12 @@ def test_cached_scalar_constants_keep_the_sign_of_zero():
     assert np.signbit((x * 0.0).data).tolist() == [False, False]
     assert np.signbit((x * -0.0).data).tolist() == [True, True]
     assert np.signbit((x * 0.0).data).tolist() == [False, False]
+
+
+def test_size_is_the_element_count_and_also_pytorchs_size_method():
+    t = tg.zeros(2, 3)
+    assert t.size == 6 and isinstance(t.size, int)
+    assert t.size() == (2, 3)
+    assert t.size(0) == 2 and t.size(-1) == 3
+    with pytest.raises(IndexError, match=r"dimension 2 is out of range for shape \(2, 3\)"):
+        t.size(2)
