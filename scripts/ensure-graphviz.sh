@@ -8,9 +8,13 @@ command -v dot >/dev/null 2>&1 && exit 0
 optional=false
 [ "${1:-}" = "--optional" ] && optional=true
 
-install() {
+install() {  # two tries: a package mirror can fail once
   echo "Graphviz's dot is missing: installing Debian's graphviz package..."
-  $1 apt-get update -qq && DEBIAN_FRONTEND=noninteractive $1 apt-get install -y -qq graphviz >/dev/null
+  for _ in 1 2; do
+    $1 apt-get update -qq && DEBIAN_FRONTEND=noninteractive $1 apt-get install -y -qq graphviz >/dev/null && return 0
+    sleep 5
+  done
+  return 1
 }
 
 if command -v apt-get >/dev/null 2>&1; then
