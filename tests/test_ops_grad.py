@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tensorgrad as tg
+from tests.values import away_from_zero, distinct, leaf, on_grid, positive, uniform
 
 # ---------------------------------------------------------------------------- strategies and helpers
 SEEDS = st.integers(0, 2**32 - 1)
@@ -24,38 +25,6 @@ SHAPES = hnp.array_shapes(min_dims=0, max_dims=4, min_side=1, max_side=4)
 NONSCALAR_SHAPES = hnp.array_shapes(min_dims=1, max_dims=4, min_side=1, max_side=4)
 PAIRS = hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=4, max_side=4)
 TRIPLES = hnp.mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=3, max_side=3)
-
-
-def leaf(array: np.ndarray) -> tg.Tensor:
-    """A float64 leaf that requires grad."""
-    array = np.asarray(array, dtype=np.float64)
-    return tg.tensor(array, requires_grad=True)
-
-
-def uniform(seed: int, shape: tuple[int, ...], low: float = -2.0, high: float = 2.0) -> np.ndarray:
-    return np.random.default_rng(seed).uniform(low, high, shape)
-
-
-def positive(seed: int, shape: tuple[int, ...]) -> np.ndarray:
-    return uniform(seed, shape, 0.5, 2.0)
-
-
-def away_from_zero(seed: int, shape: tuple[int, ...], gap: float = 0.5) -> np.ndarray:
-    """Values with |v| in [gap, 2], random sign: far from the kink of abs/relu and from division by 0."""
-    rng = np.random.default_rng(seed)
-    return rng.uniform(gap, 2.0, shape) * rng.choice([-1.0, 1.0], shape)
-
-
-def distinct(seed: int, shape: tuple[int, ...], spacing: float = 0.25) -> np.ndarray:
-    """A random permutation of an evenly spaced grid: no two values tie (max/min are differentiable)."""
-    n = math.prod(shape)
-    grid = (np.arange(n) - (n - 1) / 2) * spacing
-    return np.random.default_rng(seed).permutation(grid).reshape(shape)
-
-
-def on_grid(seed: int, shape: tuple[int, ...], offset: float) -> np.ndarray:
-    """Multiples of 0.2 plus ``offset``: arrays with offsets 0 and 0.1 differ by >= 0.1 everywhere."""
-    return np.random.default_rng(seed).integers(-10, 11, shape) * 0.2 + offset
 
 
 def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:

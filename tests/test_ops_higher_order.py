@@ -8,8 +8,6 @@ finite differences run the backward pass for every element of the inputs and of 
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
@@ -17,6 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tensorgrad as tg
+from tests.values import away_from_zero, distinct, leaf, on_grid, positive, uniform
 
 FEW = settings(max_examples=8)
 
@@ -24,32 +23,6 @@ SEEDS = st.integers(0, 2**32 - 1)
 SHAPES = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3)
 NONSCALAR_SHAPES = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3)
 PAIRS = hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=3)
-
-
-def leaf(array: np.ndarray) -> tg.Tensor:
-    return tg.tensor(np.asarray(array, dtype=np.float64), requires_grad=True)
-
-
-def uniform(seed: int, shape: tuple[int, ...], low: float = -2.0, high: float = 2.0) -> np.ndarray:
-    return np.random.default_rng(seed).uniform(low, high, shape)
-
-
-def positive(seed: int, shape: tuple[int, ...]) -> np.ndarray:
-    return uniform(seed, shape, 0.5, 2.0)
-
-
-def away_from_zero(seed: int, shape: tuple[int, ...]) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    return rng.uniform(0.5, 2.0, shape) * rng.choice([-1.0, 1.0], shape)
-
-
-def distinct(seed: int, shape: tuple[int, ...]) -> np.ndarray:
-    n = math.prod(shape)
-    return np.random.default_rng(seed).permutation((np.arange(n) - (n - 1) / 2) * 0.25).reshape(shape)
-
-
-def on_grid(seed: int, shape: tuple[int, ...], offset: float) -> np.ndarray:
-    return np.random.default_rng(seed).integers(-10, 11, shape) * 0.2 + offset
 
 
 # ---------------------------------------------------------------------------- elementwise
