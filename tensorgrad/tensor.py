@@ -102,7 +102,7 @@ class Tensor:
     @property
     def T(self) -> Tensor:
         """The tensor with its dimensions reversed (the transpose of a matrix)."""
-        return ops.permute(self, tuple(range(self.ndim - 1, -1, -1)))
+        return ops.reverse_dims(self)
 
     def t(self) -> Tensor:
         """The transpose of a matrix (PyTorch's ``t()``, for at most 2 dimensions)."""
@@ -113,7 +113,7 @@ class Tensor:
     @property
     def mT(self) -> Tensor:
         """The transpose of the last two dimensions (a batch of matrices transposed)."""
-        return ops.transpose(self, -2, -1)
+        return ops.matrix_transpose(self)
 
     # ----------------------------------------------------------------- conversion
     def numpy(self) -> np.ndarray:

@@ -113,7 +113,8 @@ class Permute(Function):
         return a.transpose(axes)
 
     def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
-        return (permute(g, tuple(np.argsort(self.axes).tolist())),)
+        inverse = tuple(sorted(range(len(self.axes)), key=self.axes.__getitem__))
+        return (Permute.apply(g, axes=inverse),)
 
 
 def reshape(x: Tensor, shape: Any) -> Tensor:
@@ -140,23 +141,38 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 def permute(x: Tensor, axes: Sequence[int]) -> Tensor:
     """Reorder the dimensions: result dimension i is input dimension ``axes[i]``."""
-    axes = tuple(int(a) for a in axes)
-    if sorted(a % builtins.max(x.ndim, 1) for a in axes) != list(range(x.ndim)):
+    ndim = x.ndim
+    if len(axes) != ndim or sorted(int(a) % builtins.max(ndim, 1) for a in axes) != list(range(ndim)):
         raise ValueError(
-            f"permute: {axes} is not a permutation of the {x.ndim} dimensions of a tensor of shape {x.shape}"
+            f"permute: {tuple(axes)} is not a permutation of the {ndim} dimensions of a tensor of shape "
+            f"{x.shape}"
         )
-    axes = tuple(a % x.ndim for a in axes)
-    if axes == tuple(range(x.ndim)):
-        return x
-    return Permute.apply(x, axes=axes)
+    axes = tuple(int(a) % ndim for a in axes)
+    return x if axes == tuple(range(ndim)) else Permute.apply(x, axes=axes)
 
 
 def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap dimensions ``dim0`` and ``dim1`` (PyTorch's ``transpose``)."""
     (a,), (b,) = normalize_axes(dim0, x.ndim, "transpose"), normalize_axes(dim1, x.ndim, "transpose")
+    if a == b:
+        return x
     axes = list(range(x.ndim))
     axes[a], axes[b] = b, a
-    return permute(x, axes)
+    return Permute.apply(x, axes=tuple(axes))
+
+
+def reverse_dims(x: Tensor) -> Tensor:
+    """The dimensions in reverse order (``.T``: the transpose of a matrix)."""
+    ndim = x.data.ndim
+    return x if ndim < 2 else Permute.apply(x, axes=tuple(range(ndim - 1, -1, -1)))
+
+
+def matrix_transpose(x: Tensor) -> Tensor:
+    """The last two dimensions swapped (``.mT``: a batch of matrices transposed)."""
+    ndim = x.data.ndim
+    if ndim < 2:
+        raise ValueError(f"mT: needs at least 2 dimensions, got shape {x.shape}")
+    return Permute.apply(x, axes=(*range(ndim - 2), ndim - 1, ndim - 2))
 
 
 def squeeze(x: Tensor, axis: Any = None) -> Tensor:
