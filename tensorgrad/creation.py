@@ -32,34 +32,30 @@ def _shape(shape: tuple[Any, ...], op: str) -> tuple[int, ...]:
     return tuple(int(n) for n in shape)
 
 
-def _make(array: np.ndarray, requires_grad: bool) -> Tensor:
-    return Tensor(array, requires_grad=requires_grad)
-
-
 def zeros(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _make(np.zeros(_shape(shape, "zeros"), dtype=dtype or DEFAULT_FLOAT), requires_grad)
+    return from_numpy(np.zeros(_shape(shape, "zeros"), dtype=dtype or DEFAULT_FLOAT), requires_grad)
 
 
 def ones(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _make(np.ones(_shape(shape, "ones"), dtype=dtype or DEFAULT_FLOAT), requires_grad)
+    return from_numpy(np.ones(_shape(shape, "ones"), dtype=dtype or DEFAULT_FLOAT), requires_grad)
 
 
 def full(shape: Any, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     shape = _shape((shape,) if isinstance(shape, (int, np.integer)) else tuple(shape), "full")
-    return _make(np.full(shape, fill_value, dtype=dtype or as_array(fill_value).dtype), requires_grad)
+    return from_numpy(np.full(shape, fill_value, dtype=dtype or as_array(fill_value).dtype), requires_grad)
 
 
 def zeros_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _make(np.zeros(np.shape(t), dtype=dtype or as_array(t).dtype), requires_grad)
+    return from_numpy(np.zeros(np.shape(t), dtype=dtype or as_array(t).dtype), requires_grad)
 
 
 def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _make(np.ones(np.shape(t), dtype=dtype or as_array(t).dtype), requires_grad)
+    return from_numpy(np.ones(np.shape(t), dtype=dtype or as_array(t).dtype), requires_grad)
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """The n x m identity matrix."""
-    return _make(np.eye(n, m, dtype=dtype or DEFAULT_FLOAT), requires_grad)
+    return from_numpy(np.eye(n, m, dtype=dtype or DEFAULT_FLOAT), requires_grad)
 
 
 def arange(
@@ -71,26 +67,26 @@ def arange(
     if step == 0:
         raise ValueError("arange: step must not be zero")
     ints = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
-    return _make(
+    return from_numpy(
         np.arange(start, stop, step, dtype=dtype or (np.int64 if ints else DEFAULT_FLOAT)), requires_grad
     )
 
 
 def linspace(start: float, stop: float, num: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """``num`` evenly spaced values from start to stop, both included."""
-    return _make(np.linspace(start, stop, num, dtype=dtype or DEFAULT_FLOAT), requires_grad)
+    return from_numpy(np.linspace(start, stop, num, dtype=dtype or DEFAULT_FLOAT), requires_grad)
 
 
 def randn(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal samples from the shared generator (see ``manual_seed``)."""
     array = generator().standard_normal(_shape(shape, "randn"))
-    return _make(array.astype(dtype or DEFAULT_FLOAT), requires_grad)
+    return from_numpy(array.astype(dtype or DEFAULT_FLOAT), requires_grad)
 
 
 def rand(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform samples in [0, 1) from the shared generator."""
     array = generator().random(_shape(shape, "rand"))
-    return _make(array.astype(dtype or DEFAULT_FLOAT), requires_grad)
+    return from_numpy(array.astype(dtype or DEFAULT_FLOAT), requires_grad)
 
 
 def randint(low: int, high: int | None = None, size: Any = (), dtype: Any = np.int64) -> Tensor:
@@ -98,4 +94,4 @@ def randint(low: int, high: int | None = None, size: Any = (), dtype: Any = np.i
     if high is None:
         low, high = 0, low
     shape = _shape((size,) if isinstance(size, (int, np.integer)) else tuple(size), "randint")
-    return _make(generator().integers(low, high, shape, dtype=dtype), False)
+    return from_numpy(generator().integers(low, high, shape, dtype=dtype), False)

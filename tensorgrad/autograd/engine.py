@@ -154,17 +154,8 @@ def _propagate(
                 if check:
                     anomaly.check_gradients(node, input_grads)
                 for x, gx in zip(node.inputs, input_grads):
-                    if gx is None or not x.requires_grad:
-                        continue
-                    x_node = x._node
-                    if x_node is None:
-                        if useful is None or id(x) in useful:
-                            _gather(grads, leaves, pending, x, gx)
-                    elif x_node.gathered is not None:
-                        x_node.gathered = x_node.gathered + gx
-                    elif useful is None or id(x) in useful:
-                        x_node.gathered = gx
-                        heappush(pending, (-x_node.sequence, x))
+                    if gx is not None and x.requires_grad and (useful is None or id(x) in useful):
+                        _gather(grads, leaves, pending, x, gx)
                 if not retain_graph:
                     node.saved = None
     finally:

@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import Tensor, wrap
 from . import anomaly, grad_mode
 
 _new = object.__new__
@@ -60,15 +60,10 @@ class Function:
         except (ValueError, IndexError, TypeError) as err:  # numpy's complaint, in the op's words
             kind = next(k for k in (ValueError, IndexError, TypeError) if isinstance(err, k))
             raise kind(cls.explain(err, inputs, params)) from None
-        out = _new(Tensor)  # the fields of Tensor.__init__, without its checks and copy
-        out.data = data
-        out.grad = out.name = out._hooks = None
-        out._retain_grad = False
         if grad_mode.enabled:
             for t in inputs:
                 if t.requires_grad:
-                    out.requires_grad = True
-                    out._node = fn
+                    out = wrap(data, True, fn)
                     fn.inputs = inputs
                     fn.sequence = next(_sequence)
                     if cls.save_output:
@@ -76,9 +71,7 @@ class Function:
                     if anomaly.enabled:
                         fn.location = anomaly.caller_location()
                     return out
-        out.requires_grad = False
-        out._node = None
-        return out
+        return wrap(data)
 
     def forward(self, *arrays: np.ndarray, **params: Any) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} must define forward")
