@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tensorgrad as tg
-from tests.values import away_from_zero, distinct, leaf, on_grid, positive, uniform
+from tests.values import away_from_zero, distinct, leaf, on_grid, positive, reduction_cases, uniform
 
 # ---------------------------------------------------------------------------- strategies and helpers
 SEEDS = st.integers(0, 2**32 - 1)
@@ -50,23 +50,6 @@ def grad_of_sum(fn, *tensors: tg.Tensor) -> list[np.ndarray]:
         assert t.grad.dtype == np.float64
         grads.append(t.grad.data)
     return grads
-
-
-@st.composite
-def reduction_cases(draw, min_side: int = 1, allow_scalar: bool = True):
-    """(shape, axis) with axis None, an int (maybe negative) or a tuple of distinct axes (maybe negative)."""
-    shape = draw(
-        hnp.array_shapes(min_dims=0 if allow_scalar else 1, max_dims=4, min_side=min_side, max_side=4)
-    )
-    ndim = len(shape)
-    if ndim == 0:
-        return shape, None
-    ints = st.integers(-ndim, ndim - 1)
-    tuples = st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim, unique=True).flatmap(
-        lambda axes: st.tuples(*[st.sampled_from([a, a - ndim]) for a in axes])
-    )
-    axis = draw(st.one_of(st.none(), ints, tuples))
-    return shape, axis
 
 
 def reduced_count(shape: tuple[int, ...], axis) -> int:
@@ -182,20 +165,6 @@ SCALAR = {
 }
 
 
-@pytest.mark.parametrize("name", list(SCALAR))
-@given(shape=SHAPES, seed=SEEDS)
-def test_scalar_operand_op_gradcheck_and_forward_stay_float64(name, shape, seed):
-    op, np_op, values = SCALAR[name]
-    x_np = values(seed, shape)
-    x = leaf(x_np)
-    out = op(x)
-    assert out.shape == shape
-    assert out.dtype == np.float64
-    np.testing.assert_allclose(out.data, np_op(x_np), rtol=1e-12, atol=1e-12)
-    assert tg.gradcheck(op, (x,))
-    grad_of_sum(op, x)
-
-
 def test_rsub_and_rtruediv_gradients_have_the_right_sign():
     x = leaf(np.array([1.0, 2.0, 4.0]))
     (3.0 - x).sum().backward()
@@ -268,10 +237,11 @@ UNARY = {
 }
 
 
-@pytest.mark.parametrize("name", list(UNARY))
+@pytest.mark.parametrize("name", [*SCALAR, *UNARY])
 @given(shape=SHAPES, seed=SEEDS)
-def test_unary_op_gradcheck_and_forward_match_numpy(name, shape, seed):
-    op, np_op, values = UNARY[name]
+def test_one_input_op_gradcheck_and_forward_match_numpy_and_stay_float64(name, shape, seed):
+    """Unary ops, and binary ops with a Python number on either side (radd, rsub, rpow, ...)."""
+    op, np_op, values = {**SCALAR, **UNARY}[name]
     x_np = values(seed, shape)
     x = leaf(x_np)
     out = op(x)
@@ -279,6 +249,7 @@ def test_unary_op_gradcheck_and_forward_match_numpy(name, shape, seed):
     assert out.dtype == np.float64
     np.testing.assert_allclose(out.data, np_op(x_np), rtol=1e-12, atol=1e-12)
     assert tg.gradcheck(op, (x,))
+    grad_of_sum(op, x)
 
 
 @given(shape=SHAPES, seed=SEEDS)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import tensorgrad as tg
 
@@ -40,3 +42,22 @@ def distinct(seed: int, shape: tuple[int, ...], spacing: float = 0.25) -> np.nda
 def on_grid(seed: int, shape: tuple[int, ...], offset: float) -> np.ndarray:
     """Multiples of 0.2 plus ``offset``: arrays with offsets 0 and 0.1 differ by >= 0.1 everywhere."""
     return np.random.default_rng(seed).integers(-10, 11, shape) * 0.2 + offset
+
+
+@st.composite
+def reduction_cases(draw, min_side: int = 1, max_side: int = 4, allow_scalar: bool = True):
+    """(shape, axis) with axis None, an int (maybe negative) or a tuple of distinct axes (maybe negative);
+    shapes have at most ``max_side`` dimensions of at most ``max_side`` each."""
+    shape = draw(
+        hnp.array_shapes(
+            min_dims=0 if allow_scalar else 1, max_dims=max_side, min_side=min_side, max_side=max_side
+        )
+    )
+    ndim = len(shape)
+    if ndim == 0:
+        return shape, None
+    ints = st.integers(-ndim, ndim - 1)
+    tuples = st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim, unique=True).flatmap(
+        lambda axes: st.tuples(*[st.sampled_from([a, a - ndim]) for a in axes])
+    )
+    return shape, draw(st.one_of(st.none(), ints, tuples))
