@@ -2,6 +2,7 @@
 
 import numpy as _np
 
+from . import nn, optim
 from .autograd import (
     AnomalyError,
     Function,
@@ -30,6 +31,7 @@ from .creation import (
     zeros,
     zeros_like,
 )
+from .io import load, save
 from .ops import (
     abs,
     argmax,
@@ -118,6 +120,7 @@ __all__ = [
     "is_grad_enabled",
     "leaky_relu",
     "linspace",
+    "load",
     "log",
     "log_softmax",
     "logsumexp",
@@ -128,9 +131,11 @@ __all__ = [
     "mean",
     "min",
     "minimum",
+    "nn",
     "no_grad",
     "ones",
     "ones_like",
+    "optim",
     "pad",
     "permute",
     "pow",
@@ -139,6 +144,7 @@ __all__ = [
     "randn",
     "relu",
     "reshape",
+    "save",
     "set_grad_enabled",
     "sigmoid",
     "softmax",

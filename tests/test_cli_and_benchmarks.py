@@ -30,7 +30,7 @@ def test_demo_is_the_default_command(capsys):
     assert "4/4 correct" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("script", ["overhead.py"])
+@pytest.mark.parametrize("script", ["overhead.py", "cnn.py"])
 def test_benchmark_runs_and_prints_its_table(script, tmp_path):
     result = subprocess.run(
         [

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function
-from ..tensor import Tensor
+from ..tensor import Tensor, lift
 from .elementwise import _pair
 from .shape import reshape, sum_to, unsqueeze
 
@@ -62,3 +62,47 @@ def matmul(a: Any, b: Any) -> Tensor:
     if a.ndim == 1:
         shape = shape[:-2] + shape[-1:] if b.ndim > 1 else shape[:-1]
     return reshape(out, shape)
+
+
+class Linear(Function):
+    """y = x W^T + b, the Dense layer as one node (instead of a transpose, a matmul and an add).
+
+    With the batch dimensions of x and g = dL/dy flattened into rows:
+    dL/dx = g W,  dL/dW = g^T x,  dL/db = sum of g over the rows.
+    """
+
+    def forward(self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
+        y = x @ weight.T
+        if bias is not None:
+            y += bias
+        return y
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        x, weight = self.inputs[0], self.inputs[1]
+        rows_g = g if g.ndim == 2 else reshape(g, (-1, g.shape[-1]))
+        grads = [
+            g @ weight if x.requires_grad else None,
+            rows_g.mT @ (x if x.ndim == 2 else reshape(x, (-1, x.shape[-1])))
+            if weight.requires_grad
+            else None,
+        ]
+        if len(self.inputs) == 3:
+            grads.append(rows_g.sum(axis=0) if self.inputs[2].requires_grad else None)
+        return tuple(grads)
+
+
+def linear(x: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``x @ weight.T + bias`` for x of shape (..., in_features), weight (out_features, in_features)."""
+    x = lift(x, weight)
+    if weight.ndim != 2:
+        raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got shape {weight.shape}")
+    if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
+        raise ValueError(
+            f"linear: input of shape {x.shape} has {x.shape[-1] if x.ndim else 'no'} features in its last "
+            f"dimension, but weight {weight.shape} expects {weight.shape[1]}"
+        )
+    if bias is None:
+        return Linear.apply(x, weight)
+    if bias.shape != (weight.shape[0],):
+        raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got {bias.shape}")
+    return Linear.apply(x, weight, bias)

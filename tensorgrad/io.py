@@ -1,0 +1,129 @@
+"""``save`` and ``load``: state dicts (of models and optimizers) in a numpy ``.npz`` file, never pickle.
+
+The file is an ordinary npz archive. Every array is stored under its path in the saved structure
+(``"fc.weight"`` for a model's state dict, ``"state/0/exp_avg"`` for an optimizer's), so
+``np.load(path)["fc.weight"]`` works from any numpy program. One more entry, ``__tensorgrad__``, holds the
+structure as JSON text (nested dicts, lists, tuples, numbers, strings, booleans, None), so ``load`` rebuilds
+exactly what was saved. A plain npz without it (say, a PyTorch state dict converted with
+``np.savez(path, **{k: v.numpy() for k, v in sd.items()})``) loads as a dict of arrays.
+
+Loading never executes code (``allow_pickle=False``), and saving is atomic: the archive is written to a
+temporary file next to the target and renamed over it, so a crash never leaves a half-written checkpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .tensor import Tensor
+
+MANIFEST = "__tensorgrad__"
+_FORMAT = 1
+_Scalar = (str, int, float, bool, type(None))
+
+
+def save(obj: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
+    """Write ``obj`` (a state dict, or any nesting of dicts, lists and tuples of arrays, Tensors, numbers,
+    strings and None) to ``path`` as an npz archive, atomically.
+
+    >>> import tempfile, os, numpy as np
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.npz")
+    >>> save({"fc.weight": np.ones((2, 3)), "step": 10}, path)
+    >>> load(path)["step"]
+    10
+    """
+    if not isinstance(obj, Mapping):
+        hint = " (save model.state_dict() or optimizer.state_dict())" if hasattr(obj, "state_dict") else ""
+        raise TypeError(f"save: expected a dict such as a state dict, got {type(obj).__name__}{hint}")
+    arrays: dict[str, np.ndarray] = {}
+    structure = _encode(obj, "", arrays)
+    arrays[MANIFEST] = np.array(json.dumps({"format": _FORMAT, "structure": structure}))
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"save: the folder {path.parent} does not exist")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+                for name, array in arrays.items():
+                    with archive.open(name + ".npy", "w", force_zip64=True) as member:
+                        np.lib.format.write_array(member, array, allow_pickle=False)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def load(path: str | os.PathLike[str]) -> Any:
+    """Read what ``save`` wrote (numpy arrays where Tensors or arrays were saved), or a plain npz's arrays."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"load: no file at {path}")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {name: archive[name] for name in archive.files}
+    except (ValueError, OSError, EOFError) as err:
+        raise ValueError(f"load: {path} is not a readable npz archive ({err})") from None
+    if MANIFEST not in arrays:
+        return arrays
+    try:
+        manifest = json.loads(str(arrays.pop(MANIFEST)))
+        return _decode(manifest["structure"], arrays)
+    except (KeyError, TypeError, ValueError) as err:
+        raise ValueError(f"load: {path} has a damaged tensorgrad manifest ({err})") from None
+
+
+def _encode(obj: Any, path: str, arrays: dict[str, np.ndarray]) -> Any:
+    """JSON for ``obj``; arrays go into ``arrays`` under their path and are referenced by it."""
+    if isinstance(obj, Tensor):
+        obj = obj.data
+    if isinstance(obj, (np.ndarray, np.generic)):
+        array = np.asarray(obj)
+        if array.dtype.hasobject:
+            raise TypeError(f"save: {path or 'the value'} is an array of Python objects, which needs pickle")
+        key = path or "value"
+        while key in arrays or key == MANIFEST:
+            key += "_"
+        arrays[key] = array
+        return {"array": key, "scalar": isinstance(obj, np.generic)}
+    if isinstance(obj, Mapping):
+        items = []
+        for key, value in obj.items():
+            if not isinstance(key, _Scalar):
+                raise TypeError(
+                    f"save: dict keys must be strings or numbers, got {type(key).__name__} at {path!r}"
+                )
+            items.append([key, _encode(value, f"{path}/{key}" if path else str(key), arrays)])
+        return {"dict": items}
+    if isinstance(obj, (list, tuple)):
+        kind = "list" if isinstance(obj, list) else "tuple"
+        return {kind: [_encode(v, f"{path}/{i}" if path else str(i), arrays) for i, v in enumerate(obj)]}
+    if isinstance(obj, _Scalar):
+        return {"value": obj}
+    raise TypeError(
+        f"save: cannot store {type(obj).__name__} at {path!r}: only arrays, Tensors, numbers, strings, "
+        "None and dicts/lists/tuples of them (no pickle)"
+    )
+
+
+def _decode(node: dict[str, Any], arrays: dict[str, np.ndarray]) -> Any:
+    if "array" in node:
+        array = arrays[node["array"]]
+        return array[()] if node.get("scalar") else array
+    if "dict" in node:
+        return {key: _decode(value, arrays) for key, value in node["dict"]}
+    if "list" in node:
+        return [_decode(value, arrays) for value in node["list"]]
+    if "tuple" in node:
+        return tuple(_decode(value, arrays) for value in node["tuple"])
+    return node["value"]
