@@ -26,12 +26,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import time
 from collections.abc import Callable
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+from report import markdown_table, medians
 
 import tensorgrad as tg
 
@@ -281,23 +281,13 @@ def main() -> None:
             step(x, y)
             times[name].append((time.perf_counter() - t0) * 1e3)
 
-    median = {name: statistics.median(ts) for name, ts in times.items()}
+    median = medians(times)
     print(
         f"CNN training step: batch {BATCH}x1x28x28 float32, conv16-pool-conv32-pool-dense10, "
         "cross-entropy, SGD momentum"
     )
     print(f"median of {args.repeats} interleaved runs\n")
-    columns = ["implementation", "ms per step (median)", "min-max", "x numpy limit"]
-    if "pytorch" in median:
-        columns.append("x PyTorch")
-    print("| " + " | ".join(columns) + " |")
-    print("|" + "---|" * len(columns))
-    for name, ts in times.items():
-        cells = [name, f"{median[name]:.2f}", f"{min(ts):.2f}-{max(ts):.2f}"]
-        cells.append(f"{median[name] / median['numpy']:.2f}x")
-        if "pytorch" in median:
-            cells.append(f"{median[name] / median['pytorch']:.2f}x")
-        print("| " + " | ".join(cells) + " |")
+    print(markdown_table(times, "ms per step"))
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"batch": BATCH, "median_ms_per_step": median, "runs_ms_per_step": times}, f, indent=2)

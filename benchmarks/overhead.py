@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import time
 from collections.abc import Callable
 
 import numpy as np
+from report import markdown_table, medians
 
 import tensorgrad as tg
 
@@ -102,20 +102,10 @@ def main() -> None:
             step(x0)
             times[name].append((time.perf_counter() - start) / OPS * 1e6)
 
-    median = {name: statistics.median(ts) for name, ts in times.items()}
+    median = medians(times)
     print(f"per-op cost: {STEPS} steps = {OPS} elementwise ops on a (16,) float32 tensor, forward + backward")
     print(f"median of {args.repeats} interleaved runs\n")
-    columns = ["implementation", "µs per op (median)", "min-max", "x numpy limit"]
-    if "pytorch" in median:
-        columns.append("x PyTorch")
-    print("| " + " | ".join(columns) + " |")
-    print("|" + "---|" * len(columns))
-    for name, ts in times.items():
-        cells = [name, f"{median[name]:.2f}", f"{min(ts):.2f}-{max(ts):.2f}"]
-        cells.append(f"{median[name] / median['numpy']:.2f}x")
-        if "pytorch" in median:
-            cells.append(f"{median[name] / median['pytorch']:.2f}x")
-        print("| " + " | ".join(cells) + " |")
+    print(markdown_table(times, "µs per op"))
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"ops": OPS, "median_us_per_op": median, "runs_us_per_op": times}, f, indent=2)

@@ -165,7 +165,17 @@ class Tensor:
         """A copy converted to ``dtype``; differentiable between floating dtypes."""
         return ops.astype(self, dtype)
 
-    to = astype
+    def to(self, target: Any) -> Tensor:
+        """``to(dtype)`` is ``astype``; ``to("cpu")`` returns self, so PyTorch's ``x.to(device)`` ports as is."""
+        if isinstance(target, str) and target.split(":")[0] in ("cpu", "cuda", "mps", "xla"):
+            if target != "cpu":
+                raise ValueError(f"to({target!r}): tensorgrad runs on the CPU only; use 'cpu' or drop the .to()")
+            return self
+        return ops.astype(self, target)
+
+    def cpu(self) -> Tensor:
+        """Returns self: every tensor lives in main memory (for code ported from PyTorch)."""
+        return self
 
     def float(self) -> Tensor:
         return ops.astype(self, np.float32)

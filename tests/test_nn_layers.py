@@ -143,8 +143,12 @@ def test_conv2d_errors_name_the_layer():
         layer(tg.randn(2, 1, 8, 8))
     with pytest.raises(ValueError, match=r"\(3-D; add a batch dimension with x.unsqueeze\(0\)\)"):
         layer(tg.randn(3, 8, 8))
-    with pytest.raises(ValueError, match="kernel"):
-        layer(tg.randn(1, 3, 2, 2))  # kernel larger than the (unpadded) input
+    with pytest.raises(
+        ValueError,
+        match=r"Conv2D\(3, 8, .*\): conv2d: the kernel \(3, 3\) .* is larger than the "
+        r"padded input \(2, 2\)",
+    ):
+        layer(tg.randn(1, 3, 2, 2))
     with pytest.raises(ValueError, match=r"Conv2D: stride must be an int or a pair of ints >= 1, got 0"):
         nn.Conv2D(1, 1, 3, stride=0)
 
@@ -164,6 +168,17 @@ def test_avg_pool_layer_matches_a_reshape_mean():
     out = nn.AvgPool2D(2)(x)
     np.testing.assert_allclose(out.data, x.data.reshape(2, 3, 3, 2, 2, 2).mean(axis=(3, 5)))
     checked(nn.AvgPool2D(2, stride=1, padding=1), x)
+
+
+def test_pooling_kernel_larger_than_the_input_names_the_layer():
+    with pytest.raises(
+        ValueError, match=r"MaxPool2D\(kernel_size=\(4, 4\).*\): max_pool2d: the kernel \(4, 4\)"
+    ):
+        nn.MaxPool2D(4)(tg.randn(1, 1, 3, 3))
+    with pytest.raises(
+        ValueError, match=r"AvgPool2D\(kernel_size=\(4, 4\).*\): avg_pool2d: the kernel \(4, 4\)"
+    ):
+        nn.AvgPool2D(4)(tg.randn(1, 1, 3, 3))
 
 
 def test_pooling_needs_nchw_input():

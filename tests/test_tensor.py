@@ -181,6 +181,15 @@ def test_astype_and_float_double_long():
     np.testing.assert_allclose(x.grad.data, [3.0, 5.0])
 
 
+def test_to_casts_dtypes_and_accepts_the_cpu_device():
+    x = tg.tensor([1.5, 2.5], requires_grad=True)
+    assert x.to("cpu") is x and x.cpu() is x
+    y = x.to(tg.float64)
+    assert y.dtype == np.float64 and y.grad_fn is not None
+    with pytest.raises(ValueError, match="tensorgrad runs on the CPU only"):
+        x.to("cuda:0")
+
+
 def test_cached_scalar_constants_keep_the_sign_of_zero():
     x = tg.tensor([1.0, 2.0])
     assert np.signbit((x * 0.0).data).tolist() == [False, False]

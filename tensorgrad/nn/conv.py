@@ -89,7 +89,10 @@ class Conv2D(Module):
                     else ""
                 )
             )
-        return conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation)
+        try:
+            return conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation)
+        except ValueError as err:  # the op's message, with the layer that called it
+            raise ValueError(f"{self!r}: {err}") from None
 
     def extra_repr(self) -> str:
         text = (

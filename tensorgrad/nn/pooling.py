@@ -31,7 +31,10 @@ class MaxPool2D(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         _check_rank(self, x)
-        return max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation)
+        try:
+            return max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation)
+        except ValueError as err:  # the op's message, with the layer that called it
+            raise ValueError(f"{self!r}: {err}") from None
 
     def extra_repr(self) -> str:
         return (
@@ -60,7 +63,10 @@ class AvgPool2D(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         _check_rank(self, x)
-        return avg_pool2d(x, self.kernel_size, self.stride, self.padding)
+        try:
+            return avg_pool2d(x, self.kernel_size, self.stride, self.padding)
+        except ValueError as err:
+            raise ValueError(f"{self!r}: {err}") from None
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
