@@ -166,10 +166,10 @@ class Tensor:
         return ops.astype(self, dtype)
 
     def to(self, target: Any) -> Tensor:
-        """``to(dtype)`` is ``astype``; ``to("cpu")`` returns self, so PyTorch's ``x.to(device)`` ports as is."""
+        """``to(dtype)`` is ``astype``; ``to("cpu")`` returns self (PyTorch's ``x.to(device)`` ports as is)."""
         if isinstance(target, str) and target.split(":")[0] in ("cpu", "cuda", "mps", "xla"):
             if target != "cpu":
-                raise ValueError(f"to({target!r}): tensorgrad runs on the CPU only; use 'cpu' or drop the .to()")
+                raise ValueError(f"to({target!r}): tensorgrad runs on the CPU only; use 'cpu' or drop .to()")
             return self
         return ops.astype(self, target)
 
