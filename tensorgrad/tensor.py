@@ -166,7 +166,7 @@ class Tensor:
         return ops.astype(self, dtype)
 
     def to(self, target: Any) -> Tensor:
-        """``to(dtype)`` is ``astype``; ``to("cpu")`` returns self (PyTorch's ``x.to(device)`` ports as is)."""
+        """``to(dtype)`` is ``astype``; ``to("cpu")`` returns self (so ``x.to(device)`` ports as is)."""
         if isinstance(target, str) and target.split(":")[0] in ("cpu", "cuda", "mps", "xla"):
             if target != "cpu":
                 raise ValueError(f"to({target!r}): tensorgrad runs on the CPU only; use 'cpu' or drop .to()")
