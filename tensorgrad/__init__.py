@@ -18,19 +18,23 @@ from .autograd import (
 )
 from .creation import (
     arange,
+    as_tensor,
     eye,
     from_numpy,
     full,
+    is_tensor,
     linspace,
     ones,
     ones_like,
     rand,
     randint,
     randn,
+    randperm,
     tensor,
     zeros,
     zeros_like,
 )
+from .device import cuda, device
 from .io import load, save
 from .ops import (
     abs,
@@ -76,12 +80,14 @@ from .random import manual_seed
 from .tensor import Tensor
 
 clamp = clip
+mm = bmm = matmul  # PyTorch's names for the 2-D and batched products
 
 float16 = _np.float16
 float32 = _np.float32
 float64 = _np.float64
 int32 = _np.int32
 int64 = _np.int64
+long = _np.int64  # PyTorch's name
 bool_ = _np.bool_
 
 __version__ = "0.1.0"
@@ -95,6 +101,8 @@ __all__ = [
     "arange",
     "argmax",
     "argmin",
+    "as_tensor",
+    "bmm",
     "bool_",
     "broadcast_to",
     "cat",
@@ -102,7 +110,9 @@ __all__ = [
     "clamp",
     "clip",
     "concatenate",
+    "cuda",
     "detect_anomaly",
+    "device",
     "enable_grad",
     "exp",
     "eye",
@@ -118,12 +128,14 @@ __all__ = [
     "int32",
     "int64",
     "is_grad_enabled",
+    "is_tensor",
     "leaky_relu",
     "linspace",
     "load",
     "log",
     "log_softmax",
     "logsumexp",
+    "long",
     "manual_seed",
     "matmul",
     "max",
@@ -131,6 +143,7 @@ __all__ = [
     "mean",
     "min",
     "minimum",
+    "mm",
     "nn",
     "no_grad",
     "ones",
@@ -142,6 +155,7 @@ __all__ = [
     "rand",
     "randint",
     "randn",
+    "randperm",
     "relu",
     "reshape",
     "save",

@@ -95,3 +95,20 @@ def randint(low: int, high: int | None = None, size: Any = (), dtype: Any = np.i
         low, high = 0, low
     shape = _shape((size,) if isinstance(size, (int, np.integer)) else tuple(size), "randint")
     return from_numpy(generator().integers(low, high, shape, dtype=dtype), False)
+
+
+def randperm(n: int, dtype: Any = np.int64) -> Tensor:
+    """A random permutation of 0 .. n-1 from the shared generator."""
+    return from_numpy(generator().permutation(n).astype(dtype, copy=False), False)
+
+
+def as_tensor(data: Any, dtype: Any = None) -> Tensor:
+    """``data`` as a Tensor without copying where possible (a Tensor of the right dtype is returned as is,
+    a numpy array of the right dtype is shared)."""
+    if isinstance(data, Tensor) and (dtype is None or np.dtype(dtype) == data.dtype):
+        return data
+    return from_numpy(as_array(data, dtype), False)
+
+
+def is_tensor(obj: Any) -> bool:
+    return isinstance(obj, Tensor)

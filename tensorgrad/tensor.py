@@ -173,6 +173,13 @@ class Tensor:
             return self
         return ops.astype(self, target)
 
+    def type_as(self, other: Tensor) -> Tensor:
+        return ops.astype(self, other.dtype)
+
+    def clone(self) -> Tensor:
+        """A copy of the data that stays in the graph (its gradient flows back to self)."""
+        return ops.clone(self)
+
     def cpu(self) -> Tensor:
         """Returns self: every tensor lives in main memory (for code ported from PyTorch)."""
         return self
@@ -330,6 +337,9 @@ class Tensor:
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
         return ops.compare(np.not_equal, self, other)
 
+    # PyTorch's method spellings
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
     def __invert__(self) -> Tensor:
         return ops.logical_not(self)
 
@@ -338,6 +348,20 @@ class Tensor:
 
     def __or__(self, other: Any) -> Tensor:
         return ops.compare(np.logical_or, self, other)
+
+    # ----------------------------------------------------------------- in place, outside the graph
+    def fill_(self, value: Any) -> Tensor:
+        """Set every element to ``value``; for tensors not in a recorded graph (e.g. under no_grad)."""
+        ops.setitem(self, ..., value)
+        return self
+
+    def zero_(self) -> Tensor:
+        return self.fill_(0)
+
+    def copy_(self, source: Any) -> Tensor:
+        """Copy ``source`` (broadcast to this shape) into this tensor, in place, like ``fill_``."""
+        ops.setitem(self, ..., source)
+        return self
 
     # ----------------------------------------------------------------- indexing
     def __getitem__(self, index: Any) -> Tensor:
@@ -476,6 +500,14 @@ class Tensor:
         return ops.reshape(self, shape[0] if len(shape) == 1 else shape)
 
     view = reshape
+
+    def view_as(self, other: Tensor) -> Tensor:
+        return ops.reshape(self, other.shape)
+
+    reshape_as = view_as
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return ops.broadcast_to(self, other.shape)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         return ops.flatten(self, start_dim, end_dim)

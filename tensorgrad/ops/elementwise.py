@@ -387,6 +387,13 @@ def astype(a: Tensor, dtype: Any) -> Tensor:
     return Cast.apply(a, dtype=dtype)
 
 
+def clone(a: Tensor) -> Tensor:
+    """A copy of ``a``'s data that stays in the graph (the gradient flows back to ``a``)."""
+    if a.data.dtype.kind != "f":
+        return wrap(a.data.copy())
+    return Cast.apply(a, dtype=a.data.dtype)
+
+
 def compare(op: np.ufunc, a: Any, b: Any) -> Tensor:
     """A boolean tensor from a comparison ufunc; never part of the graph."""
     a_data = a.data if isinstance(a, Tensor) else a
