@@ -178,6 +178,31 @@ def test_plateau_min_lr_per_group():
         lr_scheduler.ReduceLROnPlateau(opt, min_lr=[0.1])
 
 
+def test_plateau_reduces_groups_added_to_the_optimizer_after_it_was_built():
+    opt = make_optimizer((1.0,))
+    scheduler = lr_scheduler.ReduceLROnPlateau(opt, patience=0, min_lr=0.015)
+    opt.add_param_group({"params": [tg.tensor([1.0], requires_grad=True)], "lr": 2.0})
+    for _ in range(3):
+        scheduler.step(1.0)  # epoch 1 sets best; epochs 2, 3 reduce
+    assert scheduler.get_last_lr() == pytest.approx([0.015, 0.02], rel=1e-12)  # the new group's too
+
+    per_group = lr_scheduler.ReduceLROnPlateau(opt, patience=0, min_lr=[0.0, 0.0])
+    opt.add_param_group({"params": [tg.tensor([1.0], requires_grad=True)]})
+    per_group.step(1.0)
+    with pytest.raises(RuntimeError, match="min_lr was given for 2"):
+        per_group.step(1.0)
+
+
+def test_a_group_added_after_the_scheduler_was_built_is_a_clear_error():
+    opt = make_optimizer((1.0,))
+    scheduler = lr_scheduler.StepLR(opt, step_size=1)
+    opt.add_param_group({"params": [tg.tensor([1.0], requires_grad=True)]})
+    with pytest.raises(
+        RuntimeError, match="StepLR: the optimizer has 2 parameter groups but the scheduler was built for 1"
+    ):
+        scheduler.step()
+
+
 def test_plateau_argument_errors():
     with pytest.raises(ValueError, match="factor must be < 1.0"):
         lr_scheduler.ReduceLROnPlateau(make_optimizer(), factor=1.0)

@@ -272,6 +272,18 @@ def test_parameters_without_grad_are_skipped_and_get_no_state(cls):
     assert params[0] in opt.state
 
 
+def test_a_parameter_without_grad_for_some_steps_keeps_its_own_step_count():
+    a, b = (tg.tensor(np.array(v), requires_grad=True) for v in ([1.0, -1.0], [2.0]))
+    opt = optim.Adam([a, b], lr=0.1)
+    for step in range(5):
+        a.grad = tg.tensor(np.array([0.5, -3.0]))
+        b.grad = tg.tensor(np.array([4.0])) if step == 4 else None
+        opt.step()
+    assert opt.state[a]["step"] == 5 and opt.state[b]["step"] == 1
+    # b's first update: m_hat = g and v_hat = g^2, so it moves by lr * g / (|g| + eps), not by a t = 5 step
+    np.testing.assert_allclose(b.data, [2.0 - 0.1 * 4.0 / (4.0 + 1e-8)], rtol=1e-12)
+
+
 @pytest.mark.parametrize("cls, options", [*STATEFUL, (optim.SGD, {"maximize": True, "weight_decay": 0.1})])
 def test_step_leaves_the_gradient_untouched_and_updates_in_place(cls, options):
     params = make_params()

@@ -73,9 +73,15 @@ class LRScheduler:
 
     def step(self) -> None:
         """Advance one epoch and set each group's ``lr``."""
+        groups = self.optimizer.param_groups
+        if len(groups) != len(self.base_lrs):
+            raise RuntimeError(
+                f"{type(self).__name__}: the optimizer has {len(groups)} parameter groups but the scheduler "
+                f"was built for {len(self.base_lrs)}; build the scheduler after add_param_group"
+            )
         self._step_count += 1
         self.last_epoch += 1
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
+        for group, lr in zip(groups, self.get_lr()):
             group["lr"] = lr
         self._last_lr = self._current_lrs()
 
@@ -186,7 +192,9 @@ class CosineAnnealingLR(LRScheduler):
         t, T, eta_min = self.last_epoch, self.T_max, self.eta_min
         if self._is_initial:
             return self._current_lrs()
-        if self._step_count == 1 and t > 0:  # resumed at a later epoch: start from the closed form
+        # PyTorch's closed-form restart for a scheduler built with last_epoch > 0. Not reached through step():
+        # the constructor's step (the only one with _step_count == 1) returns above; kept to mirror PyTorch.
+        if self._step_count == 1 and t > 0:
             return [
                 eta_min + (base - eta_min) * (1 + math.cos(t * math.pi / T)) / 2 for base in self.base_lrs
             ]
@@ -278,9 +286,11 @@ class ReduceLROnPlateau(LRScheduler):
                 raise ValueError(
                     f"ReduceLROnPlateau: expected {n_groups} min_lr values (one per group), got {len(min_lr)}"
                 )
+            self.default_min_lr: float | None = None
             self.min_lrs = [float(v) for v in min_lr]
         else:
-            self.min_lrs = [float(min_lr)] * n_groups
+            self.default_min_lr = float(min_lr)  # also for groups added to the optimizer later
+            self.min_lrs = [self.default_min_lr] * n_groups
         self.mode = mode
         self.factor = factor
         self.patience = patience
@@ -317,6 +327,7 @@ class ReduceLROnPlateau(LRScheduler):
             self.cooldown_counter -= 1
             self.num_bad_epochs = 0  # bad epochs during the cooldown do not count
         if self.num_bad_epochs > self.patience:
+            self._match_min_lrs_to_groups()
             for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
                 old_lr = float(group["lr"])
                 new_lr = max(old_lr * self.factor, min_lr)
@@ -325,3 +336,17 @@ class ReduceLROnPlateau(LRScheduler):
             self.cooldown_counter = self.cooldown
             self.num_bad_epochs = 0
         self._last_lr = self._current_lrs()
+
+    def _match_min_lrs_to_groups(self) -> None:
+        """After ``optimizer.add_param_group``: give the new groups the scalar ``min_lr``, as PyTorch does;
+        with one ``min_lr`` per group given, the user must extend ``min_lrs`` themselves."""
+        n_groups = len(self.optimizer.param_groups)
+        if len(self.min_lrs) == n_groups:
+            return
+        if self.default_min_lr is None:
+            raise RuntimeError(
+                f"ReduceLROnPlateau: the optimizer now has {n_groups} parameter groups but min_lr was given "
+                f"for {len(self.min_lrs)} (a group was added after the scheduler was built); set "
+                "scheduler.min_lrs to one value per group"
+            )
+        self.min_lrs = [self.default_min_lr] * n_groups
