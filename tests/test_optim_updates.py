@@ -274,6 +274,41 @@ def test_mlp_update_rule_matches_the_published_update_at_every_step(config):
     assert max(np.abs(p.data - a).max() for p, a in zip(params, init)) > 1e-3
 
 
+# every hyperparameter (not only lr) can differ between groups: (class, constructor options, each group's own)
+PER_GROUP = [
+    (optim.SGD, {"momentum": 0.5}, [{"weight_decay": 0.1}, {"momentum": 0.9, "nesterov": True, "lr": 0.05}]),
+    (optim.RMSProp, {"lr": 3e-3}, [{"alpha": 0.9, "centered": True}, {"momentum": 0.5, "eps": 1e-4}]),
+    (optim.Adam, {}, [{"betas": (0.8, 0.99), "weight_decay": 0.1}, {"amsgrad": True, "eps": 1e-3}]),
+    (optim.AdaGrad, {}, [{"lr_decay": 0.01}, {"initial_accumulator_value": 0.5, "weight_decay": 0.2}]),
+]
+
+
+@pytest.mark.parametrize(
+    ("cls", "options", "group_options"), PER_GROUP, ids=lambda v: getattr(v, "__name__", "")
+)
+def test_each_group_uses_its_own_hyperparameters(cls, options, group_options):
+    lr = options.get("lr", LR["mlp"][cls])
+    init = mlp_init()
+    params = [tg.tensor(a.copy(), requires_grad=True) for a in init]
+    defaults = {**options, "lr": lr}  # what a group does not set, it takes from the constructor
+    opt = cls(
+        [{"params": params[:2], **group_options[0]}, {"params": params[2:], **group_options[1]}], **defaults
+    )
+    settings = [{**defaults, **group_options[0]}] * 2 + [{**defaults, **group_options[1]}] * 2
+    ref_params, ref_states = [a.copy() for a in init], [{} for _ in init]
+    for step in range(1, 51):
+        opt.zero_grad()
+        mlp_loss(params).backward()
+        grads = [p.grad.data.copy() for p in params]
+        opt.step()
+        ref_params = [
+            REFERENCES[cls](p, g, s, **setting)
+            for p, g, s, setting in zip(ref_params, grads, ref_states, settings)
+        ]
+        for p, ref in zip(params, ref_params):
+            np.testing.assert_allclose(p.data, ref, **TOL, err_msg=f"step {step}")
+
+
 # ------------------------------ momentum forms
 def run_rosenbrock_momentum(steps=100, **options):
     xy = tg.tensor(np.array([-1.2, 1.0]), requires_grad=True)
