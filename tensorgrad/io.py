@@ -58,6 +58,7 @@ def save(obj: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
                         np.lib.format.write_array(member, array, allow_pickle=False)
             file.flush()
             os.fsync(file.fileno())
+        os.chmod(temporary, _file_mode())  # mkstemp makes it private (0600); np.save's files follow the umask
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -70,9 +71,10 @@ def load(path: str | os.PathLike[str]) -> Any:
     if not path.is_file():
         raise FileNotFoundError(f"load: no file at {path}")
     try:
+        zipfile.ZipFile(path).close()  # a .npy file or a truncated archive fails here, with BadZipFile
         with np.load(path, allow_pickle=False) as archive:
             arrays = {name: archive[name] for name in archive.files}
-    except (ValueError, OSError, EOFError) as err:
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as err:
         raise ValueError(f"load: {path} is not a readable npz archive ({err})") from None
     if MANIFEST not in arrays:
         return arrays
@@ -81,6 +83,13 @@ def load(path: str | os.PathLike[str]) -> Any:
         return _decode(manifest["structure"], arrays)
     except (KeyError, TypeError, ValueError) as err:
         raise ValueError(f"load: {path} has a damaged tensorgrad manifest ({err})") from None
+
+
+def _file_mode() -> int:
+    """The permissions a newly created file gets: 0666 less the process's umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _encode(obj: Any, path: str, arrays: dict[str, np.ndarray]) -> Any:

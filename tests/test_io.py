@@ -96,6 +96,24 @@ def test_load_errors_say_what_is_wrong(tmp_path):
         tg.save({"a": np.ones(1)}, tmp_path / "no" / "such" / "dir.npz")
 
 
+def test_a_truncated_archive_or_a_npy_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "ckpt.npz"
+    tg.save({"w": np.ones(100)}, path)
+    truncated = tmp_path / "truncated.npz"
+    truncated.write_bytes(path.read_bytes()[:100])  # an interrupted copy
+    with pytest.raises(ValueError, match="is not a readable npz archive"):
+        tg.load(truncated)
+    np.save(tmp_path / "array.npy", np.ones(2))
+    with pytest.raises(ValueError, match="is not a readable npz archive"):
+        tg.load(tmp_path / "array.npy")
+
+
+def test_saved_files_get_the_usual_permissions_not_private_temporary_ones(tmp_path):
+    tg.save({"w": np.ones(1)}, tmp_path / "ckpt.npz")
+    np.save(tmp_path / "reference.npy", np.ones(1))  # a file created the ordinary way
+    assert os.stat(tmp_path / "ckpt.npz").st_mode == os.stat(tmp_path / "reference.npy").st_mode
+
+
 def test_a_crash_while_writing_leaves_the_old_checkpoint_intact_and_no_temporary_file(tmp_path, monkeypatch):
     path = tmp_path / "ckpt.npz"
     tg.save({"w": np.ones(3)}, path)

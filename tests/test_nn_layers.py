@@ -207,6 +207,14 @@ def test_activation_layers(layer, reference):
     checked(layer, x)
 
 
+def test_pytorch_inplace_flag_is_accepted_and_leaves_the_input_unchanged():
+    x = leaf(away_from_zero(3, (4, 5)))
+    before = x.data.copy()
+    for layer in (nn.ReLU(inplace=True), nn.LeakyReLU(0.1, inplace=True), nn.Dropout(0.5, inplace=True)):
+        layer(x)
+    np.testing.assert_array_equal(x.data, before)
+
+
 def test_flatten_keeps_the_batch_dimension():
     x = leaf(uniform(0, (2, 3, 4, 5)))
     assert nn.Flatten()(x).shape == (2, 60)

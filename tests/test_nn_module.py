@@ -97,6 +97,37 @@ def test_reassigning_an_attribute_moves_it_between_registries():
         _ = block.fc
 
 
+def test_replacing_a_registered_entry_keeps_its_position_as_pytorch():
+    layers = nn.ModuleList([nn.Dense(1, 1), nn.Dense(1, 2), nn.Dense(2, 3)])
+    first = nn.Dense(1, 1)
+    layers[0] = first
+    assert layers[0] is first
+    assert [m.out_features for m in layers] == [1, 2, 3]
+    pipeline = nn.Sequential(nn.Dense(2, 3), nn.ReLU(), nn.Dense(3, 1))
+    pipeline.add_module("0", nn.Dense(2, 3))
+    assert pipeline(tg.randn(4, 2)).shape == (4, 1)  # still called in the order 0, 1, 2
+    block = Block()
+    block.fc = nn.Dense(3, 4)  # e.g. replacing a layer for transfer learning
+    block.scale = nn.Parameter(np.zeros(4, np.float32))
+    assert list(block.state_dict()) == list(Block().state_dict())
+
+
+def test_state_dict_names_a_shared_submodule_under_each_name_as_pytorch():
+    class Shared(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.a = nn.Dense(2, 2)
+            self.b = self.a
+
+    model = Shared()
+    # what torch.nn gives for the same model; named_parameters lists the shared weights once
+    assert list(model.state_dict()) == ["a.weight", "a.bias", "b.weight", "b.bias"]
+    assert [name for name, _ in model.named_parameters()] == ["a.weight", "a.bias"]
+    state = {key: np.full(value.shape, 2.0, np.float32) for key, value in model.state_dict().items()}
+    model.load_state_dict(state)  # strict: no key of a PyTorch checkpoint is unexpected
+    np.testing.assert_array_equal(model.b.weight.data, 2.0)
+
+
 def test_assigning_a_non_parameter_to_a_parameter_slot_is_an_error():
     layer = nn.Dense(2, 2)
     with pytest.raises(

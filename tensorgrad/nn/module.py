@@ -102,10 +102,10 @@ class Module:
             object.__setattr__(self, name, value)
             return
         if isinstance(value, Parameter):
-            self._forget(name)
+            self._forget(name, keep=self._parameters)
             self._parameters[name] = value
         elif isinstance(value, Module):
-            self._forget(name)
+            self._forget(name, keep=self._modules)
             self._modules[name] = value
         elif name in self._parameters:
             if value is not None:
@@ -130,18 +130,21 @@ class Module:
         self._forget(name)
         object.__delattr__(self, name)
 
-    def _forget(self, name: str) -> None:
-        """Unregister ``name`` from every registry (before it is registered again as something else)."""
-        self._parameters.pop(name, None)
-        self._modules.pop(name, None)
-        self._buffers.pop(name, None)
+    def _forget(self, name: str, keep: dict[str, Any] | None = None) -> None:
+        """Unregister ``name`` from every registry but ``keep``, the one it is about to be registered in
+        again: replacing an entry in place keeps its position (as PyTorch), so ``model.fc = Dense(...)``,
+        ``module_list[0] = m`` and ``sequential.add_module("0", m)`` neither reorder the state dict nor the
+        order in which Sequential calls its children."""
+        for registry in (self._parameters, self._modules, self._buffers):
+            if registry is not keep:
+                registry.pop(name, None)
         self._non_persistent.discard(name)
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Register ``param`` (or None, a declared but absent parameter such as a missing bias)."""
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"register_parameter: '{name}' must be a Parameter or None, got {type(param)}")
-        self._forget(name)
+        self._forget(name, keep=self._parameters)
         self._parameters[name] = param
         object.__setattr__(self, name, param)
 
@@ -152,7 +155,7 @@ class Module:
         """
         if "_buffers" not in self.__dict__:
             raise AttributeError(f"register_buffer before Module.__init__() ran in {type(self).__name__}")
-        self._forget(name)
+        self._forget(name, keep=self._buffers)
         buffer = None if value is None else _as_buffer(value, name)
         self._buffers[name] = buffer
         if not persistent:
@@ -163,7 +166,7 @@ class Module:
         """Register ``module`` under ``name`` (names that are not identifiers, such as "0", included)."""
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: '{name}' must be a Module or None, got {type(module).__name__}")
-        self._forget(name)
+        self._forget(name, keep=self._modules)
         self._modules[name] = module
         object.__setattr__(self, name, module)
 
@@ -302,29 +305,23 @@ class Module:
     def state_dict(self) -> dict[str, np.ndarray]:
         """Parameters and persistent buffers by dotted name, as copies of their numpy arrays.
 
-        The order is PyTorch's: each module's own parameters, then its buffers, then its children.
+        The order is PyTorch's: each module's own parameters, then its buffers, then its children. As in
+        PyTorch, a submodule registered under two names (or a parameter shared by two modules) is saved under
+        each of its names, so a PyTorch ``state_dict`` of the same model has the same keys.
         """
-        state: dict[str, np.ndarray] = {}
-        for path, module in self.named_modules():
-            prefix = f"{path}." if path else ""
-            for name, param in module._parameters.items():
-                if param is not None:
-                    state[prefix + name] = param.data.copy()
-            for name, buffer in module._buffers.items():
-                if buffer is not None and name not in module._non_persistent:
-                    state[prefix + name] = buffer.data.copy()
-        return state
+        return {key: tensor.data.copy() for key, tensor in self._state_tensors().items()}
 
-    def _state_tensors(self) -> dict[str, Tensor]:
-        tensors: dict[str, Tensor] = {}
-        for path, module in self.named_modules():
-            prefix = f"{path}." if path else ""
-            for name, param in module._parameters.items():
-                if param is not None:
-                    tensors[prefix + name] = param
-            for name, buffer in module._buffers.items():
-                if buffer is not None and name not in module._non_persistent:
-                    tensors[prefix + name] = buffer
+    def _state_tensors(self, prefix: str = "", into: dict[str, Tensor] | None = None) -> dict[str, Tensor]:
+        tensors: dict[str, Tensor] = {} if into is None else into
+        for name, param in self._parameters.items():
+            if param is not None:
+                tensors[prefix + name] = param
+        for name, buffer in self._buffers.items():
+            if buffer is not None and name not in self._non_persistent:
+                tensors[prefix + name] = buffer
+        for name, child in self._modules.items():  # no memo: a shared child is saved under every name
+            if child is not None:
+                child._state_tensors(f"{prefix}{name}.", tensors)
         return tensors
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
