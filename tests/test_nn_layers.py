@@ -138,11 +138,11 @@ def test_conv2d_errors_name_the_layer():
     with pytest.raises(
         ValueError,
         match=r"Conv2D\(3, 8, kernel_size=\(3, 3\), stride=\(1, 1\)\): expected input "
-        r"of shape \(N, 3, H, W\), got \(2, 1, 8, 8\): it has 1 channels, the layer 3",
+        r"of shape \(N, 3, H, W\) or \(3, H, W\), got \(2, 1, 8, 8\): it has 1 channels, the layer 3",
     ):
         layer(tg.randn(2, 1, 8, 8))
-    with pytest.raises(ValueError, match=r"\(3-D; add a batch dimension with x.unsqueeze\(0\)\)"):
-        layer(tg.randn(3, 8, 8))
+    with pytest.raises(ValueError, match=r"got \(8, 8\)$"):
+        layer(tg.randn(8, 8))
     with pytest.raises(
         ValueError,
         match=r"Conv2D\(3, 8, .*\): conv2d: the kernel \(3, 3\) .* is larger than the "
@@ -181,9 +181,19 @@ def test_pooling_kernel_larger_than_the_input_names_the_layer():
         nn.AvgPool2D(4)(tg.randn(1, 1, 3, 3))
 
 
+def test_conv_and_pool_layers_take_one_unbatched_image_as_pytorch():
+    conv, pool = nn.Conv2D(3, 4, 3, padding=1), nn.MaxPool2D(2)
+    image = tg.randn(3, 6, 6)
+    out = pool(conv(image))
+    assert out.shape == (4, 3, 3)
+    np.testing.assert_allclose(out.data, pool(conv(image.unsqueeze(0))).data[0], rtol=1e-6)
+
+
 def test_pooling_needs_nchw_input():
     with pytest.raises(
-        ValueError, match=r"MaxPool2D\(kernel_size=\(2, 2\).*expected input of shape \(N, C, H, W\)"
+        ValueError,
+        match=r"MaxPool2D\(kernel_size=\(2, 2\).*expected input of shape \(N, C, H, W\) or \(C, H, W\), "
+        r"got \(4, 4\)",
     ):
         nn.MaxPool2D(2)(tg.randn(4, 4))
 

@@ -387,6 +387,23 @@ def test_sequential_calls_in_order_and_indexes_like_a_list():
         model[3]
 
 
+def test_sequential_items_can_be_replaced_deleted_and_inserted_keeping_pytorch_numbering():
+    a, b, c, d = nn.Dense(2, 2), nn.ReLU(), nn.Dense(2, 2), nn.Tanh()
+    model = nn.Sequential(a, b, c)
+    model[1] = d
+    assert list(model) == [a, d, c]
+    del model[0]
+    assert list(model) == [d, c]
+    assert [n for n, _ in model.named_parameters()] == ["1.weight", "1.bias"]
+    model.insert(0, b)
+    assert list(model) == [b, d, c] and [n for n, _ in model.named_children()] == ["0", "1", "2"]
+    del model[1:]
+    assert list(model) == [b] and not hasattr(model, "1")
+    layers = nn.ModuleList([a, b, c])
+    del layers[-1]
+    assert list(layers) == [a, b]
+
+
 def test_sequential_from_ordered_dict_uses_the_names():
     model = nn.Sequential(OrderedDict([("hidden", nn.Dense(2, 3)), ("act", nn.ReLU())]))
     assert [n for n, _ in model.named_parameters()] == ["hidden.weight", "hidden.bias"]

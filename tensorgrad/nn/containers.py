@@ -50,6 +50,15 @@ class Sequential(Module):
             return Sequential(OrderedDict(items[index]))
         return items[_position(index, len(items), "Sequential")][1]
 
+    def __setitem__(self, index: int, module: Module) -> None:
+        name = list(self._modules)[_position(index, len(self), "Sequential")]
+        self.add_module(name, _checked(module, "Sequential"))
+
+    def __delitem__(self, index: int | slice) -> None:
+        modules = list(self._modules.values())
+        del modules[index if isinstance(index, slice) else _position(index, len(modules), "Sequential")]
+        _renumber(self, modules)
+
     def __len__(self) -> int:
         return len(self._modules)
 
@@ -58,6 +67,12 @@ class Sequential(Module):
 
     def append(self, module: Module) -> Sequential:
         self.add_module(str(len(self)), _checked(module, "Sequential"))
+        return self
+
+    def insert(self, index: int, module: Module) -> Sequential:
+        modules = list(self._modules.values())
+        modules.insert(index, _checked(module, "Sequential"))
+        _renumber(self, modules)
         return self
 
 
@@ -90,6 +105,11 @@ class ModuleList(Module):
     def __setitem__(self, index: int, module: Module) -> None:
         self.add_module(str(_position(index, len(self), "ModuleList")), _checked(module, "ModuleList"))
 
+    def __delitem__(self, index: int | slice) -> None:
+        modules = list(self._modules.values())
+        del modules[index if isinstance(index, slice) else _position(index, len(modules), "ModuleList")]
+        _renumber(self, modules)
+
     def __len__(self) -> int:
         return len(self._modules)
 
@@ -108,10 +128,7 @@ class ModuleList(Module):
     def insert(self, index: int, module: Module) -> None:
         modules = list(self._modules.values())
         modules.insert(index, _checked(module, "ModuleList"))
-        for name in list(self._modules):
-            self._forget(name)
-            object.__delattr__(self, name)
-        self.extend(modules)
+        _renumber(self, modules)
 
 
 class ModuleDict(Module):
@@ -152,6 +169,14 @@ class ModuleDict(Module):
 
     def items(self) -> Any:
         return self._modules.items()
+
+
+def _renumber(container: Module, modules: list[Module]) -> None:
+    """Make ``modules`` the container's children, named "0", "1", ... (after an insert or a delete)."""
+    for name in list(container._modules):
+        delattr(container, name)
+    for i, module in enumerate(modules):
+        container.add_module(str(i), module)
 
 
 def _checked(module: Any, container: str) -> Module:

@@ -24,7 +24,7 @@ def pair(value: Any, name: str, layer: str, minimum: int = 1) -> tuple[int, int]
 class Conv2D(Module):
     """out[n, o] = bias[o] + sum over c, i, j of weight[o, c, i, j] * x_padded[n, c, s*y + d*i, s*x + d*j].
 
-    Input (N, in_channels, H, W) -> output (N, out_channels, H_out, W_out) with
+    Input (N, in_channels, H, W) -> output (N, out_channels, H_out, W_out) (or one image without N) with
     H_out = floor((H + 2 padding - dilation (kernel - 1) - 1) / stride) + 1 (likewise W_out).
     ``weight`` is (out_channels, in_channels, kh, kw); weight and bias are drawn from
     U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = in_channels * kh * kw, as in PyTorch.
@@ -78,14 +78,14 @@ class Conv2D(Module):
         return pair(padding, "padding", "Conv2D", minimum=0)
 
     def forward(self, x: Tensor) -> Tensor:
-        if x.ndim != 4 or x.shape[1] != self.in_channels:
+        channels = x.shape[-3] if x.ndim in (3, 4) else None  # (N, C, H, W), or one image (C, H, W)
+        if channels != self.in_channels:
             raise ValueError(
-                f"{self!r}: expected input of shape (N, {self.in_channels}, H, W), got {x.shape}"
+                f"{self!r}: expected input of shape (N, {self.in_channels}, H, W) or "
+                f"({self.in_channels}, H, W), got {x.shape}"
                 + (
-                    f": it has {x.shape[1]} channels, the layer {self.in_channels}"
-                    if x.ndim == 4
-                    else f" ({x.ndim}-D; add a batch dimension with x.unsqueeze(0))"
-                    if x.ndim == 3
+                    f": it has {channels} channels, the layer {self.in_channels}"
+                    if channels is not None
                     else ""
                 )
             )

@@ -73,8 +73,8 @@ class AvgPool2D(Module):
 
 
 def _check_rank(layer: Module, x: Tensor) -> None:
-    if x.ndim != 4:
-        raise ValueError(f"{layer!r}: expected input of shape (N, C, H, W), got {x.shape}")
+    if x.ndim not in (3, 4):
+        raise ValueError(f"{layer!r}: expected input of shape (N, C, H, W) or (C, H, W), got {x.shape}")
 
 
 MaxPool2d = MaxPool2D
