@@ -26,12 +26,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import time
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-from report import markdown_table, medians
+from report import interleaved, markdown_table, medians
 
 import tensorgrad as tg
 
@@ -273,13 +273,7 @@ def main() -> None:
     steps = {name: step for name, (_, step) in implementations.items()}
     for step in steps.values():  # warm-up: caches, allocator, BLAS threads
         step(x, y)
-    times: dict[str, list[float]] = {name: [] for name in steps}
-    order = list(steps.items())
-    for r in range(args.repeats):  # interleaved (each round in the other order), so drifts hit all alike
-        for name, step in order if r % 2 == 0 else order[::-1]:
-            t0 = time.perf_counter()
-            step(x, y)
-            times[name].append((time.perf_counter() - t0) * 1e3)
+    times = interleaved({name: partial(step, x, y) for name, step in steps.items()}, args.repeats, 1e3)
 
     median = medians(times)
     print(

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
-from report import markdown_table, medians
+from report import interleaved, markdown_table, medians
 
 import tensorgrad as tg
 
@@ -95,12 +95,7 @@ def main() -> None:
     for name, step in steps.items():  # honest comparison: all compute the same gradient
         np.testing.assert_allclose(step(x0), reference, rtol=1e-4, err_msg=name)
 
-    times: dict[str, list[float]] = {name: [] for name in steps}
-    for _ in range(args.repeats):  # interleaved, so drifts in machine load hit all alike
-        for name, step in steps.items():
-            start = time.perf_counter()
-            step(x0)
-            times[name].append((time.perf_counter() - start) / OPS * 1e6)
+    times = interleaved({name: partial(step, x0) for name, step in steps.items()}, args.repeats, 1e6 / OPS)
 
     median = medians(times)
     print(f"per-op cost: {STEPS} steps = {OPS} elementwise ops on a (16,) float32 tensor, forward + backward")

@@ -4,6 +4,21 @@ and (when measured) to PyTorch. Ratios come from one run, interleaved, because m
 from __future__ import annotations
 
 import statistics
+import time
+from collections.abc import Callable
+
+
+def interleaved(steps: dict[str, Callable[[], object]], repeats: int, scale: float) -> dict[str, list[float]]:
+    """Time each step ``repeats`` times, round by round, every other round in reverse order, so drifts in the
+    machine's load hit all implementations alike; times are multiplied by ``scale`` (e.g. 1e3 for ms)."""
+    times: dict[str, list[float]] = {name: [] for name in steps}
+    order = list(steps.items())
+    for r in range(repeats):
+        for name, step in order if r % 2 == 0 else order[::-1]:
+            start = time.perf_counter()
+            step()
+            times[name].append((time.perf_counter() - start) * scale)
+    return times
 
 
 def medians(times: dict[str, list[float]]) -> dict[str, float]:
