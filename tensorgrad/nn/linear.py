@@ -33,13 +33,13 @@ class Dense(Module):
         init.default_layer_init_(self.weight, self.bias)
 
     def forward(self, x: Tensor) -> Tensor:
-        if type(x) is not Tensor or not x.shape or x.shape[-1] != self.in_features:
-            if isinstance(x, Tensor) and (not x.shape or x.shape[-1] != self.in_features):
-                raise ValueError(
-                    f"{self!r}: expected input with {self.in_features} features in its last dimension, got "
-                    f"shape {x.shape}" + (" (flatten images first: nn.Flatten())" if x.ndim > 2 else "")
-                )
+        if not isinstance(x, Tensor):  # a numpy array or a list: the op lifts it and checks it
             return linear(x, self.weight, self.bias)
+        if not x.shape or x.shape[-1] != self.in_features:
+            raise ValueError(
+                f"{self!r}: expected input with {self.in_features} features in its last dimension, got "
+                f"shape {x.shape}" + (" (flatten images first: nn.Flatten())" if x.ndim > 2 else "")
+            )
         if self.bias is None:
             return LinearOp.apply(x, self.weight)
         return LinearOp.apply(x, self.weight, self.bias)
