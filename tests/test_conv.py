@@ -210,6 +210,18 @@ def test_conv2d_gradients_only_for_the_inputs_that_require_them():
     assert w.grad is None and b.grad is None and x.grad.shape == x.shape
 
 
+def test_conv2d_is_one_node_on_the_image_and_frees_its_columns_after_backward():
+    x, w, b = leaf(uniform(0, (2, 3, 6, 6))), leaf(uniform(1, (4, 3, 3, 3))), leaf(uniform(2, (4,)))
+    out = conv2d(x, w, b, stride=1, padding=1)
+    node = out.grad_fn
+    assert all(
+        a is b for a, b in zip(node.inputs, (x, w, b), strict=True)
+    )  # the graph (and its pictures) sees the image, not the columns
+    assert node.saved[0].shape == (2, 3, 3, 3, 6, 6)  # the columns: kh*kw = 9 times the input
+    out.sum().backward()
+    assert node.saved is None  # released: only the image and the output stay reachable from out
+
+
 # ---------------------------------------------------------------------------- im2col and col2im
 @given(case=pool_cases(), seed=SEEDS)
 def test_col2im_is_the_adjoint_of_im2col_and_each_is_the_others_gradient(case, seed):

@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from ..autograd import grad_mode
 from ..autograd.function import Function
 from ..tensor import Tensor, as_array, wrap
 from .shape import broadcast_to, reshape, sum_to
@@ -81,6 +82,15 @@ def _padded(x: np.ndarray, padding: Pair, fill: float) -> np.ndarray:
     return xp
 
 
+def _columns(x: np.ndarray, window: Window, fill: float = 0.0) -> np.ndarray:
+    """The windows of x (N, C, H, W), padded with ``fill``, as columns (N, C, kh, kw, H_out, W_out)."""
+    (kh, kw), (sh, sw), _, (dh, dw) = window.kernel, window.stride, window.padding, window.dilation
+    span = ((kh - 1) * dh + 1, (kw - 1) * dw + 1)
+    views = sliding_window_view(_padded(x, window.padding, fill), span, axis=(2, 3))
+    views = views[:, :, ::sh, ::sw, ::dh, ::dw]  # (N, C, H_out, W_out, kh, kw), no copy yet
+    return views.transpose(0, 1, 4, 5, 2, 3).copy()  # the one copy, straight into column order
+
+
 class _WindowOp(Function):
     """Shared error message for the window ops (the user-facing checks come before, in the functions)."""
 
@@ -104,11 +114,7 @@ class Im2col(_WindowOp):
         self, x: np.ndarray, window: Window, fill: float = 0.0, mask: np.ndarray | None = None
     ) -> np.ndarray:
         self.window, self.mask = window, mask
-        (kh, kw), (sh, sw), _, (dh, dw) = window.kernel, window.stride, window.padding, window.dilation
-        span = ((kh - 1) * dh + 1, (kw - 1) * dw + 1)
-        views = sliding_window_view(_padded(x, window.padding, fill), span, axis=(2, 3))
-        views = views[:, :, ::sh, ::sw, ::dh, ::dw]  # (N, C, H_out, W_out, kh, kw), no copy yet
-        cols = views.transpose(0, 1, 4, 5, 2, 3).copy()  # the one copy, straight into column order
+        cols = _columns(x, window, fill)
         if mask is not None:
             cols *= mask
         return cols
@@ -147,36 +153,45 @@ class Col2im(_WindowOp):
         return (Im2col.apply(g, window=self.window, mask=self.mask),)
 
 
-class Conv2d(Function):
+class Conv2d(_WindowOp):
     """The convolution as one matrix product on the columns cols = Im2col(x) (N, C_in, kh, kw, H_out, W_out):
     with K = C_in*kh*kw, P = H_out*W_out and W the weight as a (C_out, K) matrix,
 
         out[n] = W @ cols[n] + bias  (C_out, P), returned as (N, C_out, H_out, W_out);
-        d/dcols[n] = W^T @ g[n],  d/dW = sum_n g[n] @ cols[n]^T,  d/dbias = g summed over n and pixels.
+        d/dx = Col2im(W^T @ g[n]),  d/dW = sum_n g[n] @ cols[n]^T,  d/dbias = g summed over n and pixels.
 
-    Backward is written with Tensor ops (and cols comes from Im2col), so it differentiates again."""
+    The columns are kept in ``saved``, so they are freed after backward (they are kh*kw times the input).
+    When the backward pass is itself recorded (create_graph), backward takes them from an Im2col node of x
+    instead, so that d/dW differentiates with respect to x: the formulas are the same either way."""
 
-    def forward(self, cols: np.ndarray, weight: np.ndarray, *bias: np.ndarray) -> np.ndarray:
+    def forward(self, x: np.ndarray, weight: np.ndarray, *bias: np.ndarray, window: Window) -> np.ndarray:
+        self.window = window
+        cols = _columns(x, window)
         n, _, _, _, out_h, out_w = cols.shape
         c_out = weight.shape[0]
         out = weight.reshape(c_out, -1) @ cols.reshape(n, -1, out_h * out_w)
         if bias:
             out += bias[0][:, None]  # in place: ``out`` is ours alone
+        self.saved = (cols,)
         return out.reshape(n, c_out, out_h, out_w)
 
     def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
-        cols, weight, *bias = self.inputs
+        x, weight, *bias = self.inputs
         n, c_out, out_h, out_w = g.shape
         g = reshape(g, (n, c_out, out_h * out_w))  # (N, C_out, P)
         w = reshape(weight, (c_out, -1))  # (C_out, K)
-        d_cols = reshape(w.mT @ g, cols.shape) if cols.requires_grad else None
+        cols_shape = (n, x.shape[1], *self.window.kernel, out_h, out_w)
+        d_x = None
+        if x.requires_grad:
+            d_x = Col2im.apply(reshape(w.mT @ g, cols_shape), window=self.window, shape=x.shape)
         d_weight = None
         if weight.requires_grad:
+            cols = Im2col.apply(x, window=self.window) if grad_mode.enabled else wrap(self.saved[0])
             columns = reshape(cols, (n, -1, out_h * out_w))  # (N, K, P)
             d_weight = reshape(sum_to(g @ columns.mT, w.shape), weight.shape)  # summed over the batch
         if not bias:
-            return d_cols, d_weight
-        return d_cols, d_weight, g.sum(axis=(0, 2)) if bias[0].requires_grad else None
+            return d_x, d_weight
+        return d_x, d_weight, g.sum(axis=(0, 2)) if bias[0].requires_grad else None
 
 
 class MaxPool2d(_WindowOp):
@@ -309,8 +324,7 @@ def conv2d(
             )
     window = _window("conv2d", (kh, kw), stride, padding, dilation)
     _check_fits("conv2d", x, window)
-    cols = Im2col.apply(x, window=window)  # (N, C_in, kh, kw, H_out, W_out)
-    out = Conv2d.apply(cols, w) if b is None else Conv2d.apply(cols, w, b)
+    out = Conv2d.apply(x, w, window=window) if b is None else Conv2d.apply(x, w, b, window=window)
     return reshape(out, out.shape[1:]) if unbatched else out
 
 
