@@ -9,8 +9,8 @@ Implementations, timed in one run, interleaved, on the same batch:
   numpy       forward and backward written by hand: im2col by ``sliding_window_view`` + one copy and a
               matmul, col2im by a loop over the 9 kernel offsets, 2x2 max-pool by four strided slices
               (the limit for a numpy framework)
-  tensorgrad  as a user writes it: ``nn.Sequential`` of ``Conv2D``, ``ReLU``, ``MaxPool2D``, ``Flatten``,
-              ``Dense``; ``nn.CrossEntropyLoss``; ``optim.SGD(momentum=0.9)``
+  tensorgrad  as a user writes it: the network built by ``cnn(nn)`` (PyTorch's layer names, so the same
+              function builds the torch model), ``nn.CrossEntropyLoss``, ``optim.SGD(momentum=0.9)``
   pytorch     the same with torch.nn and torch.optim on CPU tensors (only if torch is installed; its
               default threads, OpenMP told to wait passively)
 
@@ -28,12 +28,14 @@ import json
 import os
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from report import interleaved, markdown_table, medians
 
 import tensorgrad as tg
+from tensorgrad import nn, optim
 
 # PyTorch's OpenMP threads otherwise spin after each op, stealing the cores from numpy's BLAS threads in
 # the next implementation's turn (steps of 1 s instead of 20 ms on a 2-core machine). Set before torch loads.
@@ -156,20 +158,23 @@ LAYER_NAMES = {
 }
 
 
+def cnn(nn: Any) -> Any:
+    """The network, written once with PyTorch's names: ``nn`` is ``tensorgrad.nn`` or ``torch.nn``."""
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(1568, 10),
+    )
+
+
 def tensorgrad_implementation(p: Params) -> Implementation:
     """The network as a user writes it: nn layers, CrossEntropyLoss, optim.SGD with momentum."""
-    from tensorgrad import nn, optim
-
-    model = nn.Sequential(
-        nn.Conv2D(1, 16, 3, padding=1),
-        nn.ReLU(),
-        nn.MaxPool2D(2),
-        nn.Conv2D(16, 32, 3, padding=1),
-        nn.ReLU(),
-        nn.MaxPool2D(2),
-        nn.Flatten(),
-        nn.Dense(1568, 10),
-    )
+    model = cnn(nn)
     model.load_state_dict({LAYER_NAMES[k]: v for k, v in p.items()})
     params = dict(model.named_parameters())
     loss_fn = nn.CrossEntropyLoss()
@@ -196,20 +201,10 @@ def torch_implementation(p: Params) -> Implementation | None:
         import torch
     except ImportError:
         return None
-    nn = torch.nn
-    model = nn.Sequential(
-        nn.Conv2d(1, 16, 3, padding=1),
-        nn.ReLU(),
-        nn.MaxPool2d(2),
-        nn.Conv2d(16, 32, 3, padding=1),
-        nn.ReLU(),
-        nn.MaxPool2d(2),
-        nn.Flatten(),
-        nn.Linear(1568, 10),
-    )
+    model = cnn(torch.nn)
     model.load_state_dict({LAYER_NAMES[k]: torch.from_numpy(v.copy()) for k, v in p.items()})
     params = dict(model.named_parameters())
-    loss_fn = nn.CrossEntropyLoss()
+    loss_fn = torch.nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
 
     def grads(x: np.ndarray, y: np.ndarray) -> Params:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,15 @@ def pair(value: Any, name: str, layer: str, minimum: int = 1) -> tuple[int, int]
     if len(values) != 2 or not all(isinstance(v, (int, np.integer)) and v >= minimum for v in values):
         raise ValueError(f"{layer}: {name} must be an int or a pair of ints >= {minimum}, got {value!r}")
     return int(values[0]), int(values[1])
+
+
+def call_op(layer: Module, op: Callable[..., Tensor], *args: Any) -> Tensor:
+    """``op(*args)``, with the layer's repr in front of the op's error message (so the user sees which
+    layer of the model rejected its input)."""
+    try:
+        return op(*args)
+    except ValueError as err:
+        raise ValueError(f"{layer!r}: {err}") from None
 
 
 class Conv2D(Module):
@@ -89,10 +99,7 @@ class Conv2D(Module):
                     else ""
                 )
             )
-        try:
-            return conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation)
-        except ValueError as err:  # the op's message, with the layer that called it
-            raise ValueError(f"{self!r}: {err}") from None
+        return call_op(self, conv2d, x, self.weight, self.bias, self.stride, self.padding, self.dilation)
 
     def extra_repr(self) -> str:
         text = (

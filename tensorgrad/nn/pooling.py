@@ -4,11 +4,30 @@ from __future__ import annotations
 
 from ..ops.conv import avg_pool2d, max_pool2d
 from ..tensor import Tensor
-from .conv import pair
+from .conv import call_op, pair
 from .module import Module
 
 
-class MaxPool2D(Module):
+class _Pool2D(Module):
+    """The window of a pooling layer: ``stride`` defaults to ``kernel_size`` (non-overlapping windows)."""
+
+    def __init__(
+        self,
+        kernel_size: int | tuple[int, int],
+        stride: int | tuple[int, int] | None = None,
+        padding: int | tuple[int, int] = 0,
+    ) -> None:
+        super().__init__()
+        name = type(self).__name__
+        self.kernel_size = pair(kernel_size, "kernel_size", name)
+        self.stride = self.kernel_size if stride is None else pair(stride, "stride", name)
+        self.padding = pair(padding, "padding", name, minimum=0)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxPool2D(_Pool2D):
     """out[n, c, y, x] = max over kernel offsets (i, j) of x_padded[n, c, s*y + d*i, s*x + d*j].
 
     ``stride`` defaults to ``kernel_size`` (non-overlapping windows); padding pads with -inf.
@@ -22,54 +41,26 @@ class MaxPool2D(Module):
         padding: int | tuple[int, int] = 0,
         dilation: int | tuple[int, int] = 1,
     ) -> None:
-        super().__init__()
-        name = type(self).__name__
-        self.kernel_size = pair(kernel_size, "kernel_size", name)
-        self.stride = self.kernel_size if stride is None else pair(stride, "stride", name)
-        self.padding = pair(padding, "padding", name, minimum=0)
-        self.dilation = pair(dilation, "dilation", name)
+        super().__init__(kernel_size, stride, padding)
+        self.dilation = pair(dilation, "dilation", type(self).__name__)
 
     def forward(self, x: Tensor) -> Tensor:
         _check_rank(self, x)
-        try:
-            return max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation)
-        except ValueError as err:  # the op's message, with the layer that called it
-            raise ValueError(f"{self!r}: {err}") from None
+        return call_op(self, max_pool2d, x, self.kernel_size, self.stride, self.padding, self.dilation)
 
     def extra_repr(self) -> str:
-        return (
-            f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-            f"dilation={self.dilation}"
-        )
+        return f"{super().extra_repr()}, dilation={self.dilation}"
 
 
-class AvgPool2D(Module):
+class AvgPool2D(_Pool2D):
     """out[n, c, y, x] = mean of the window x_padded[n, c, s*y + i, s*x + j] over the kernel offsets.
 
     ``stride`` defaults to ``kernel_size``; zero padding counts in the mean (PyTorch's count_include_pad).
     """
 
-    def __init__(
-        self,
-        kernel_size: int | tuple[int, int],
-        stride: int | tuple[int, int] | None = None,
-        padding: int | tuple[int, int] = 0,
-    ) -> None:
-        super().__init__()
-        name = type(self).__name__
-        self.kernel_size = pair(kernel_size, "kernel_size", name)
-        self.stride = self.kernel_size if stride is None else pair(stride, "stride", name)
-        self.padding = pair(padding, "padding", name, minimum=0)
-
     def forward(self, x: Tensor) -> Tensor:
         _check_rank(self, x)
-        try:
-            return avg_pool2d(x, self.kernel_size, self.stride, self.padding)
-        except ValueError as err:
-            raise ValueError(f"{self!r}: {err}") from None
-
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+        return call_op(self, avg_pool2d, x, self.kernel_size, self.stride, self.padding)
 
 
 def _check_rank(layer: Module, x: Tensor) -> None:

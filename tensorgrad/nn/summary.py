@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,7 +21,6 @@ class ModelSummary:
     total_params: int
     trainable_params: int
     input_shape: tuple[int, ...]
-    output_shape: str = field(default="")
 
     def __str__(self) -> str:
         header = ("Layer (type)", "Output shape", "Param #")
@@ -95,7 +94,7 @@ def summary(model: Module, input_shape: tuple[int, ...], dtype: Any = np.float32
     model.eval()
     try:
         with no_grad():
-            output = model(zeros(*input_shape, dtype=dtype))
+            model(zeros(*input_shape, dtype=dtype))
     finally:
         for handle in handles:
             handle.remove()
@@ -107,5 +106,4 @@ def summary(model: Module, input_shape: tuple[int, ...], dtype: Any = np.float32
         total_params=sum(p.data.size for p in params),
         trainable_params=sum(p.data.size for p in params if p.requires_grad),
         input_shape=tuple(input_shape),
-        output_shape=_shape_of(output),
     )

@@ -182,9 +182,7 @@ class BinaryCrossEntropy(Function):
 
     def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
         x, y = self.inputs
-        scale = _elementwise_scale(g, self.reduction, x.data.size)
-        if self.weight is not None:
-            scale = scale * self.weight
+        scale = _elementwise_scale(g, self.reduction, x.data.size, self.weight)
         gx = (x - y) / clip(x * (1 - x), min=_BCE_EPSILON) * scale if x.requires_grad else None
         gy = None
         if y.requires_grad:
@@ -233,9 +231,7 @@ class BinaryCrossEntropyWithLogits(Function):
 
     def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
         x, y = self.inputs
-        scale = _elementwise_scale(g, self.reduction, x.data.size)
-        if self.weight is not None:
-            scale = scale * self.weight
+        scale = _elementwise_scale(g, self.reduction, x.data.size, self.weight)
         pw = self.pos_weight
         gx = gy = None
         if x.requires_grad:
@@ -467,9 +463,11 @@ def _reduce_array(losses: np.ndarray, reduction: str) -> np.ndarray:
     return np.asarray(losses.mean() if reduction == "mean" else losses.sum(), dtype=losses.dtype)
 
 
-def _elementwise_scale(g: Tensor, reduction: str, count: int) -> Tensor:
-    """The factor an elementwise loss's gradient gets from its reduction (g: the gradient of the result)."""
-    return g / count if reduction == "mean" else g
+def _elementwise_scale(g: Tensor, reduction: str, count: int, weight: np.ndarray | None = None) -> Tensor:
+    """The factor an elementwise loss's gradient gets from its reduction and its ``weight`` (g: the gradient
+    of the result)."""
+    scale = g / count if reduction == "mean" else g
+    return scale if weight is None else scale * weight
 
 
 def _along(values: np.ndarray, axis: int, ndim: int) -> np.ndarray:

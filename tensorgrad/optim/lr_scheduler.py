@@ -19,6 +19,7 @@ given in each docstring (up to float rounding).
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterable
 from typing import Any
@@ -91,23 +92,15 @@ class LRScheduler:
 
     def state_dict(self) -> dict[str, Any]:
         """Everything the scheduler keeps except the optimizer (plain numbers, lists and strings)."""
-        return {name: _copy(value) for name, value in vars(self).items() if name != "optimizer"}
+        return {name: copy.deepcopy(value) for name, value in vars(self).items() if name != "optimizer"}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore ``state_dict()``'s values. Load the optimizer's state too: the current lrs live there."""
         for name, value in state_dict.items():
-            setattr(self, name, _copy(value))
+            setattr(self, name, copy.deepcopy(value))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(last_epoch={self.last_epoch}, last_lr={self._last_lr})"
-
-
-def _copy(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    return value
 
 
 class StepLR(LRScheduler):

@@ -44,15 +44,7 @@ class Optimizer:
         self.defaults = dict(defaults)
         self.state: dict[Tensor, dict[str, Any]] = {}
         self.param_groups: list[dict[str, Any]] = []
-        if isinstance(params, (Tensor, dict)):
-            params = [params]
-        elif isinstance(params, (set, frozenset)):
-            raise TypeError(
-                f"{self._name}: parameters must come in a fixed order (a list), not a set; "
-                "a set's order changes from run to run, and so would the meaning of a saved state_dict"
-            )
-        else:
-            params = list(params)
+        params = [params] if isinstance(params, dict) else self._as_list(params)
         if not params:
             raise ValueError(
                 f"{self._name}: got an empty parameter list; pass the tensors to optimize, "
@@ -79,13 +71,7 @@ class Optimizer:
             )
         if "params" not in param_group:
             raise ValueError(f"{self._name}: a parameter group needs a 'params' entry (a list of Tensors)")
-        params = param_group["params"]
-        if isinstance(params, Tensor):
-            params = [params]
-        elif isinstance(params, (set, frozenset)):
-            raise TypeError(f"{self._name}: parameters must come in a fixed order (a list), not a set")
-        else:
-            params = list(params)
+        params = self._as_list(param_group["params"])
 
         seen: set[int] = set()
         for p in params:
@@ -117,6 +103,17 @@ class Optimizer:
             group.setdefault(name, default)
         self._check_group(group)
         self.param_groups.append(group)
+
+    def _as_list(self, params: Any) -> list[Any]:
+        """One Tensor or an ordered iterable of them (or of groups), as a list."""
+        if isinstance(params, Tensor):
+            return [params]
+        if isinstance(params, (set, frozenset)):
+            raise TypeError(
+                f"{self._name}: parameters must come in a fixed order (a list), not a set; "
+                "a set's order changes from run to run, and so would the meaning of a saved state_dict"
+            )
+        return list(params)
 
     def _check_group(self, group: dict[str, Any]) -> None:
         """Raise ValueError for a hyperparameter out of its range. Subclasses add their own checks."""
@@ -194,11 +191,7 @@ class Optimizer:
             packed = {name: copy.deepcopy(value) for name, value in group.items() if name != "params"}
             packed["params"] = [index.setdefault(id(p), len(index)) for p in group["params"]]
             groups.append(packed)
-        state = {
-            index[id(p)]: {name: _copy_value(value) for name, value in s.items()}
-            for p, s in self.state.items()
-            if id(p) in index
-        }
+        state = {index[id(p)]: copy.deepcopy(s) for p, s in self.state.items() if id(p) in index}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -275,9 +268,3 @@ class Optimizer:
             lines.append(f"Parameter Group {i}")
             lines.extend(f"    {name}: {group[name]}" for name in sorted(group) if name != "params")
         return "\n".join(lines) + "\n)"
-
-
-def _copy_value(value: Any) -> Any:
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    return copy.deepcopy(value)
