@@ -2,7 +2,7 @@
 
 import numpy as _np
 
-from . import nn, optim
+from . import nn, optim, viz
 from .autograd import (
     AnomalyError,
     Function,
@@ -173,6 +173,7 @@ __all__ = [
     "transpose",
     "unsqueeze",
     "var",
+    "viz",
     "where",
     "zeros",
     "zeros_like",

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
+from .files import atomic_write
 from .tensor import Tensor
 
 MANIFEST = "__tensorgrad__"
@@ -46,23 +46,14 @@ def save(obj: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
     arrays: dict[str, np.ndarray] = {}
     structure = _encode(obj, "", arrays)
     arrays[MANIFEST] = np.array(json.dumps({"format": _FORMAT, "structure": structure}))
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise FileNotFoundError(f"save: the folder {path.parent} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
-                for name, array in arrays.items():
-                    with archive.open(name + ".npy", "w", force_zip64=True) as member:
-                        np.lib.format.write_array(member, array, allow_pickle=False)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, _file_mode())  # mkstemp makes it private (0600); np.save's files follow the umask
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+
+    def write(file: BinaryIO) -> None:
+        with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+            for name, array in arrays.items():
+                with archive.open(name + ".npy", "w", force_zip64=True) as member:
+                    np.lib.format.write_array(member, array, allow_pickle=False)
+
+    atomic_write(path, write, op="save")
 
 
 def load(path: str | os.PathLike[str]) -> Any:
@@ -83,13 +74,6 @@ def load(path: str | os.PathLike[str]) -> Any:
         return _decode(manifest["structure"], arrays)
     except (KeyError, TypeError, ValueError) as err:
         raise ValueError(f"load: {path} has a damaged tensorgrad manifest ({err})") from None
-
-
-def _file_mode() -> int:
-    """The permissions a newly created file gets: 0666 less the process's umask."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 def _encode(obj: Any, path: str, arrays: dict[str, np.ndarray]) -> Any:

@@ -24,6 +24,10 @@ import numpy as np
 from ..tensor import Tensor, as_array, wrap
 from . import anomaly, grad_mode
 
+#: when set (by ``tg.viz.record_backward()``), each node keeps the gradient it received and the ones it passed
+#: on (``node.grad_output``, ``node.grad_inputs``), so the backward pass can be drawn with its values
+record_gradients = False
+
 
 def backward(
     root: Tensor,
@@ -124,6 +128,7 @@ def _propagate(
     # created after t, so when t comes out of this heap its gradient (gathered on its node) is complete
     pending: list[tuple[int, Tensor]] = []
     check = anomaly.enabled
+    record = record_gradients
     step = 0
     try:
         with grad_mode.set_grad_enabled(create_graph):
@@ -153,6 +158,8 @@ def _propagate(
                 input_grads = node.backward(g)
                 if check:
                     anomaly.check_gradients(node, input_grads)
+                if record:
+                    node.grad_output, node.grad_inputs = g, tuple(input_grads)
                 for x, gx in zip(node.inputs, input_grads):
                     if gx is not None and x.requires_grad and (useful is None or id(x) in useful):
                         _gather(grads, leaves, pending, x, gx)

@@ -29,6 +29,10 @@ from . import anomaly, grad_mode
 _new = object.__new__
 _sequence = itertools.count()
 
+#: the ``nn.Module`` calls under way, outermost first (kept by ``Module.__call__``): every node records the
+#: modules whose forward created it, so pictures can draw each module's ops together
+module_scope: tuple[Any, ...] = ()
+
 
 class Function:
     """Base class of graph nodes. Subclasses define ``forward`` and ``backward``."""
@@ -44,6 +48,11 @@ class Function:
     location: str = "<unknown>"
     #: the gradient of this node's output gathered so far during a backward pass (None outside one)
     gathered: Tensor | None = None
+    #: the modules whose forward created this node, outermost first
+    scope: tuple[Any, ...] = ()
+    #: what the last backward received and passed on, kept only while recording (``tg.viz.record_backward``)
+    grad_output: Tensor | None = None
+    grad_inputs: tuple[Tensor | None, ...] | None = None
 
     @classmethod
     def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
@@ -66,6 +75,7 @@ class Function:
                     out = wrap(data, True, fn)
                     fn.inputs = inputs
                     fn.sequence = next(_sequence)
+                    fn.scope = module_scope
                     if cls.save_output:
                         fn.output = weakref.ref(out)
                     if anomaly.enabled:

@@ -1,0 +1,61 @@
+"""GraphPicture: the ``graphviz.Digraph`` that ``draw_graph`` returns.
+
+It is an ordinary Digraph (``.source`` is the DOT text; it shows inline as SVG in Jupyter; ``render`` and
+``pipe`` work as usual), with two additions: ``save(path)`` writes the picture in the format its suffix names,
+atomically, and a missing Graphviz ``dot`` program is one sentence saying how to install it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import graphviz
+
+from ..files import atomic_write
+
+#: the file suffixes ``save`` understands; ``.dot`` and ``.gv`` write the DOT source itself
+FORMATS = ("svg", "png", "pdf", "dot", "gv")
+INSTALL_HINT = (
+    "rendering a graph needs Graphviz's `dot` program, which is not installed or not on PATH: install it "
+    "with `apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS) or "
+    "`conda install graphviz`; the DOT source is still available as picture.source"
+)
+
+
+class GraphvizNotFoundError(RuntimeError):
+    """Rendering was asked for but Graphviz's ``dot`` is missing."""
+
+
+class GraphPicture(graphviz.Digraph):
+    """A drawn computation graph; see ``tensorgrad.viz.draw_graph``."""
+
+    #: one line on what the picture left out or merged (collapsed modules, gradients not recorded), or ""
+    note: str = ""
+
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().pipe(*args, **kwargs)
+        except graphviz.ExecutableNotFound:
+            raise GraphvizNotFoundError(INSTALL_HINT) from None
+
+    def render(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().render(*args, **kwargs)
+        except graphviz.ExecutableNotFound:
+            raise GraphvizNotFoundError(INSTALL_HINT) from None
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the picture to ``path`` as SVG, PNG or PDF (or the DOT source for ``.dot``/``.gv``), by its
+        suffix. The file appears complete or not at all. Returns the path."""
+        path = Path(path)
+        kind = path.suffix.lower().lstrip(".")
+        if kind not in FORMATS:
+            raise ValueError(
+                f"save: cannot tell the format from {path.name!r}; use a file name ending in "
+                + ", ".join(f".{f}" for f in FORMATS)
+            )
+        data = self.source.encode() if kind in ("dot", "gv") else self.pipe(format=kind)
+        atomic_write(path, data, op="save")
+        return path
