@@ -26,7 +26,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/overhead.py
+	$(BIN)/python benchmarks/run.py --out benchmarks/results
 
 graphviz:
 	@bash scripts/ensure-graphviz.sh

@@ -2,6 +2,7 @@
 
 import numpy as _np
 
+from . import allocator as _allocator
 from . import nn, optim, viz
 from .autograd import (
     AnomalyError,
@@ -91,6 +92,8 @@ long = _np.int64  # PyTorch's name
 bool_ = _np.bool_
 
 __version__ = "0.1.0"
+
+_allocator.tune_malloc()
 
 __all__ = [
     "AnomalyError",
