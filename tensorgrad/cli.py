@@ -62,6 +62,7 @@ def graph(args: argparse.Namespace) -> int:
         backward=not args.forward,
         color_by=None if args.color_by == "none" else args.color_by,
         max_nodes=args.max_nodes,
+        rankdir=args.rankdir,
     )
     try:
         picture.save(out)
@@ -98,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
         help="box colours (default grad_norm)",
     )
     draw.add_argument("--max-nodes", type=int, default=200, help="collapse to one box per module above this")
+    draw.add_argument(
+        "--rankdir", choices=("LR", "TB"), default="LR", help="left to right (default) or top to bottom"
+    )
     draw.add_argument("--batch", type=int, default=4, help="images in the batch (default 4)")
     draw.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     draw.set_defaults(handler=graph)

@@ -440,10 +440,30 @@ def test_graph_command_draws_a_built_in_models_backward_pass(model, tmp_path, ca
 
 
 def test_graph_command_options_and_bad_input(tmp_path, capsys):
-    assert main(["graph", "--forward", "--color-by", "none", "--out", str(tmp_path / "f.dot")]) == 0
+    assert (
+        main(
+            ["graph", "--forward", "--color-by", "none", "--rankdir", "TB", "--out", str(tmp_path / "f.dot")]
+        )
+        == 0
+    )
     source = (tmp_path / "f.dot").read_text()
-    assert "dir=back" not in source and "legend" not in source
-    assert main(["graph", "--model", "cnn", "--max-nodes", "5", "--out", str(tmp_path / "c.png")]) == 0
+    assert "dir=back" not in source and "legend" not in source and "rankdir=TB" in source
+    assert (
+        main(
+            [
+                "graph",
+                "--model",
+                "cnn",
+                "--max-nodes",
+                "5",
+                "--rankdir",
+                "TB",
+                "--out",
+                str(tmp_path / "c.png"),
+            ]
+        )
+        == 0
+    )
     assert "collapsed" in capsys.readouterr().out
     assert main(["graph", "--out", str(tmp_path / "nowhere" / "g.svg")]) == 2
     assert "does not exist" in capsys.readouterr().err
