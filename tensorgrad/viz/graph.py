@@ -526,16 +526,19 @@ def _emit_frames(
     module_label: Any,
 ) -> None:
     """Write the node statements, each module's inside a nested cluster frame labelled with its name."""
-    children: dict[tuple[int, ...], set[tuple[int, ...]]] = defaultdict(set)
+    # every enclosing frame exists, even if it holds no node itself; frames are listed in the order in which
+    # their first node was met (inputs before outputs), so sibling modules appear in forward order
+    children: dict[tuple[int, ...], list[tuple[int, ...]]] = defaultdict(list)
     for key in list(frames):
-        for depth in range(len(key), 0, -1):  # every enclosing frame exists, even if it holds no node itself
-            children[key[: depth - 1]].add(key[:depth])
-            if key[: depth - 1] not in scopes:
-                scopes[key[: depth - 1]] = scopes[key][: depth - 1]
+        for depth in range(1, len(key) + 1):
+            parent, child = key[: depth - 1], key[:depth]
+            if child not in children[parent]:
+                children[parent].append(child)
+            scopes.setdefault(child, scopes[key][:depth])
 
     def write(key: tuple[int, ...], into: Any) -> None:
         into.body.extend(frames.get(key, ()))
-        for child in sorted(children.get(key, ()), key=lambda k: _first_position(k, frames, children)):
+        for child in children.get(key, ()):
             with into.subgraph(name=f"cluster_{'_'.join(str(i) for i in child)}") as frame:
                 module = scopes[child][-1]
                 frame.attr(label=module_label(module), style="rounded,filled", fillcolor="#f7f7f7",
@@ -543,13 +546,6 @@ def _emit_frames(
                 write(child, frame)
 
     write((), picture)
-
-
-def _first_position(key: tuple[int, ...], frames: dict[tuple[int, ...], list[str]], children: Any) -> int:
-    """A stable order for sibling frames: the order in which their first node was written."""
-    order = list(frames)
-    candidates = [order.index(k) for k in order if k[: len(key)] == key]
-    return min(candidates) if candidates else 0
 
 
 def _range(values: Iterable[float]) -> tuple[float, float]:
