@@ -11,19 +11,36 @@ output position (oh, ow) reads the padded input at row ``oh*s + i*d``, column ``
   by a loop over the kh*kw kernel offsets only, each adding one strided slice.
 
 Both are linear, so each one's backward is the other, as in DeZero: everything built from them
-differentiates twice. Convolution is then one matrix product on the columns (the ``Conv2d`` node, with the
-bias added in place),
+differentiates twice. Pooling reads the kernel-offset slices of the input without copying them, and sends
+its gradient back through ``Col2im``.
 
-    out[n] = W.reshape(C_out, C_in*kh*kw) @ cols[n].reshape(C_in*kh*kw, H_out*W_out) + bias,
+Convolution (the ``Conv2d`` node) is one matrix product on the columns, with K = C_in*kh*kw and
+P = H_out*W_out: out = W.reshape(C_out, K) @ cols + bias, whose backward, written with Tensor ops, gives
+the columns ``W^T @ grad`` (turned into the input gradient by col2im) and the weight ``grad @ cols^T``.
+Conv2d keeps its columns as one (K, P*N) matrix, the batch folded in with the pixels, so that the forward
+and each gradient are one GEMM for the whole batch, not N small ones and a sum over the batch. They are the
+same entries as Im2col's, indexed the same way (``Im2colStored`` returns them as a transposed view,
+``Col2imStored`` adds them back), only stored in another order, a ``Layout``:
 
-whose backward, written with Tensor ops, gives the columns ``W^T @ grad`` (which Im2col's backward turns
-into the input gradient with Col2im) and the weight ``sum_n grad[n] @ cols[n]^T``. Pooling reads the
-kernel-offset slices of the input without copying them, and sends its gradient back through ``Col2im``.
+* CHWN, batch last: the input stored (C, H, W, N), the columns (C, kh, kw, H_out, W_out, N). The rows and
+  columns that one kernel offset reads are then runs of W_out*N contiguous elements, so im2col's kh*kw
+  copies and col2im's kh*kw adds each run as one numpy call with long inner loops; in NCHW the runs are
+  W_out long (14 elements in a small CNN), and col2im costs several times more. The price is moving the
+  batch axis between first and last for the output and its gradient: transposing copies that numpy does
+  element by element.
+* CNHW, batch second: the input stored (C, N, H, W), the columns (C, kh, kw, N, H_out, W_out): runs of
+  only W_out, but the transposing copies move whole images.
+
+The copies and adds scale with the columns (K rows), the batch transposes with the output (C_out rows), so
+Conv2d takes CHWN where the columns are taller than the output (K > C_out: deeper layers), else CNHW (a
+first layer with one or three input channels), and CNHW for 1x1 kernels too, whose columns are the input
+itself (no overlapping windows: there the one copy and one add move whole images in CNHW).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -32,7 +49,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from ..autograd import grad_mode
 from ..autograd.function import Function
 from ..tensor import Tensor, as_array, wrap
-from .shape import broadcast_to, reshape, sum_to
+from .shape import broadcast_to, permute, reshape
 
 Pair = tuple[int, int]
 
@@ -52,13 +69,36 @@ class Window(NamedTuple):
             for n, k, s, p, d in zip((height, width), self.kernel, self.stride, self.padding, self.dilation)
         )
 
-    def offsets(self, out_h: int, out_w: int) -> Iterator[tuple[int, int, tuple[Any, ...]]]:
-        """``(i, j, index)`` per kernel offset; ``xpad[index]`` (N, C, H_out, W_out) is what (i, j) sees."""
+    def slices(self, out_h: int, out_w: int) -> Iterator[tuple[int, int, slice, slice]]:
+        """``(i, j, rows, columns)`` per kernel offset: the rows and columns of the padded input that kernel
+        offset (i, j) reads, one per output position (H_out rows, W_out columns)."""
         (kh, kw), (sh, sw), _, (dh, dw) = self.kernel, self.stride, self.padding, self.dilation
         for i in range(kh):
             rows = slice(i * dh, i * dh + sh * (out_h - 1) + 1, sh)
             for j in range(kw):
-                yield i, j, (slice(None), slice(None), rows, slice(j * dw, j * dw + sw * (out_w - 1) + 1, sw))
+                yield i, j, rows, slice(j * dw, j * dw + sw * (out_w - 1) + 1, sw)
+
+    def offsets(self, out_h: int, out_w: int) -> Iterator[tuple[int, int, tuple[Any, ...]]]:
+        """``(i, j, index)`` per kernel offset; ``xpad[index]`` (N, C, H_out, W_out) is what (i, j) sees."""
+        for i, j, rows, columns in self.slices(out_h, out_w):
+            yield i, j, (slice(None), slice(None), rows, columns)
+
+    def inside(
+        self, height: int, width: int, out_h: int, out_w: int
+    ) -> Iterator[tuple[int, int, tuple[slice, slice], tuple[slice, slice]]]:
+        """``(i, j, outputs, inputs)`` per kernel offset, leaving the padding out: ``outputs`` (rows, columns)
+        are the output positions whose kernel offset (i, j) falls inside the unpadded input, ``inputs``
+        (rows, columns) the input positions they read, in the same order. Offsets that only ever read
+        padding are skipped."""
+        (kh, kw), (sh, sw), (ph, pw), (dh, dw) = self.kernel, self.stride, self.padding, self.dilation
+        for i in range(kh):
+            rows = _inside(i * dh - ph, sh, out_h, height)
+            if rows is None:
+                continue
+            for j in range(kw):
+                columns = _inside(j * dw - pw, sw, out_w, width)
+                if columns is not None:
+                    yield i, j, (rows[0], columns[0]), (rows[1], columns[1])
 
     def tiles(self, height: int, width: int) -> bool:
         """Whether the windows cover the input exactly once: no overlap, no gap, no padding."""
@@ -89,6 +129,100 @@ def _columns(x: np.ndarray, window: Window, fill: float = 0.0) -> np.ndarray:
     views = sliding_window_view(_padded(x, window.padding, fill), span, axis=(2, 3))
     views = views[:, :, ::sh, ::sw, ::dh, ::dw]  # (N, C, H_out, W_out, kh, kw), no copy yet
     return views.transpose(0, 1, 4, 5, 2, 3).copy()  # the one copy, straight into column order
+
+
+# ---------------------------------------------------------------------------- conv2d's memory layouts
+def _inside(shift: int, stride: int, count: int, size: int) -> tuple[slice, slice] | None:
+    """Along one axis, output t of a kernel offset reads input ``t*stride + shift`` (shift = offset*d - p).
+    Returns (outputs, inputs): the slice of the ``count`` outputs that read inside [0, size), and the slice
+    of the inputs they read; None where every one reads padding."""
+    first = max(0, -(shift // stride))  # the smallest t with t*stride + shift >= 0
+    stop = min(count, (size - 1 - shift) // stride + 1)  # one past the largest t with t*stride + shift < size
+    if first >= stop:
+        return None
+    return slice(first, stop), slice(first * stride + shift, (stop - 1) * stride + shift + 1, stride)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How Conv2d keeps images and columns in memory: channels first, so that the columns are a
+    (C*kh*kw, pixels*images) matrix, and the batch axis last (CHWN) or second (CNHW). ``image`` and
+    ``columns`` are axis orders for ``ndarray.transpose``. (Not a named tuple: graph pictures list a node's
+    named-tuple settings, and a memory layout is no setting of the op.)"""
+
+    name: str
+    image: tuple[int, int, int, int]  # (N, C, H, W) -> the stored image
+    columns: tuple[int, ...]  # Im2col's (N, C, kh, kw, H_out, W_out) -> the stored columns
+
+    def shape(self, n: int, c: int, h: int, w: int) -> tuple[int, ...]:
+        """The shape of a stored (N, C, H, W) image."""
+        return tuple((n, c, h, w)[axis] for axis in self.image)
+
+    def pixels(self, rows: slice, columns: slice) -> tuple[slice, ...]:
+        """The index of ``rows`` and ``columns`` of every channel and image in a stored image."""
+        index = [slice(None)] * 4
+        index[self.image.index(2)], index[self.image.index(3)] = rows, columns
+        return tuple(index)
+
+    def store(self, x: np.ndarray, padding: Pair) -> np.ndarray:
+        """x (N, C, H, W) zero-padded by ``padding``, as a new stored image: one transposing copy."""
+        n, c, h, w = x.shape
+        ph, pw = padding
+        stored = (np.zeros if ph or pw else np.empty)(self.shape(n, c, h + 2 * ph, w + 2 * pw), dtype=x.dtype)
+        stored[self.pixels(slice(ph, ph + h), slice(pw, pw + w))] = x.transpose(self.image)
+        return stored
+
+    def to_nchw(self, stored: np.ndarray) -> np.ndarray:
+        """A new C-contiguous (N, C, H, W) array from a stored image."""
+        if self.image[-1] == 0:  # the batch is the last axis: see _batch_first
+            return _batch_first(stored)
+        return np.ascontiguousarray(stored.transpose(_inverse(self.image)))
+
+
+#: batch last: runs of W_out*N contiguous elements for each kernel offset's copy and add, at the price of a
+#: transposing copy of the output and of its gradient (see the module docstring)
+CHWN = Layout("CHWN", image=(1, 2, 3, 0), columns=(1, 2, 3, 4, 5, 0))
+#: batch second: runs of only W_out elements, but the images stay whole: its transposing copies move runs
+#: of H*W elements
+CNHW = Layout("CNHW", image=(1, 0, 2, 3), columns=(1, 2, 3, 0, 4, 5))
+
+
+def _inverse(axes: tuple[int, ...]) -> tuple[int, ...]:
+    """The axis order that undoes ``transpose(axes)``."""
+    return tuple(sorted(range(len(axes)), key=axes.__getitem__))
+
+
+#: elements per block in ``_batch_first``: 8192 float32 are 32 KiB, within L1 cache
+_BLOCK_ELEMENTS = 8192
+
+
+def _batch_first(a: np.ndarray) -> np.ndarray:
+    """A new C-contiguous array: ``a`` (..., N) with its last axis moved to the front, (N, ...).
+
+    Viewing ``a`` as a matrix (M, N), numpy copies the transpose one element at a time, reading ``a`` at a
+    stride of N elements; copied in blocks of rows whose source stays in L1 cache, it runs faster than one
+    ``np.ascontiguousarray(np.moveaxis(a, -1, 0))`` on a convolution's output: twice at N = 64, four times
+    at N = 256 (and as fast below N = 16)."""
+    n = a.shape[-1]
+    rows = a.reshape(-1, n)
+    out = np.empty((n, rows.shape[0]), dtype=a.dtype)
+    step = max(1, _BLOCK_ELEMENTS // n)  # rows per block
+    for start in range(0, rows.shape[0], step):
+        out[:, start : start + step] = rows[start : start + step].T
+    return out.reshape(n, *a.shape[:-1])
+
+
+def _stored_columns(x: np.ndarray, window: Window, layout: Layout) -> np.ndarray:
+    """The columns of x (N, C, H, W) zero-padded, as a new C-contiguous array (C, kh, kw, ...) whose last
+    three axes are (H_out, W_out, N) in ``layout``'s order: ``cols[c, i, j, oh, ow, n] = xpad[n, c, oh*s +
+    i*d, ow*s + j*d]`` for CHWN. One strided copy per kernel offset."""
+    n, c, h, w = x.shape
+    out_h, out_w = window.output_size(h, w)
+    stored = layout.store(x, window.padding)
+    cols = np.empty((c, *window.kernel, *layout.shape(n, c, out_h, out_w)[1:]), dtype=x.dtype)
+    for i, j, rows, columns in window.slices(out_h, out_w):
+        cols[:, i, j] = stored[layout.pixels(rows, columns)]
+    return cols
 
 
 class _WindowOp(Function):
@@ -153,45 +287,96 @@ class Col2im(_WindowOp):
         return (Im2col.apply(g, window=self.window, mask=self.mask),)
 
 
+class Im2colStored(_WindowOp):
+    """x (N, C, H, W) -> cols (N, C, kh, kw, H_out, W_out), the columns of Im2col (zero padding, no mask),
+    ``cols[n, c, i, j, oh, ow] = xpad[n, c, oh*s + i*d, ow*s + j*d]``, stored in ``layout``: the result is
+    a transposed view of a C-contiguous (C, kh, kw, ...) array (see Layout). Linear in x, so backward is
+    the adjoint, Col2imStored."""
+
+    def forward(self, x: np.ndarray, window: Window, layout: Layout) -> np.ndarray:
+        self.window, self.layout = window, layout
+        return _stored_columns(x, window, layout).transpose(_inverse(layout.columns))
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        return (Col2imStored.apply(g, window=self.window, shape=self.inputs[0].shape, layout=self.layout),)
+
+
+class Col2imStored(_WindowOp):
+    """cols (N, C, kh, kw, H_out, W_out) -> x (N, C, H, W), the adjoint of Im2colStored (the same map as
+    Col2im): ``x[n, c, oh*s + i*d - p, ow*s + j*d - p] += cols[n, c, i, j, oh, ow]``, entries that fall in
+    the padding dropped. Fast when ``cols`` is stored in ``layout`` (as Im2colStored makes it, and as
+    Conv2d's ``W^T @ grad`` comes out): one add per kernel offset into x stored in ``layout``, which is
+    transposed to NCHW at the end; in CHWN each add runs over W_out*N contiguous elements. Linear, so
+    backward is Im2colStored."""
+
+    def forward(self, cols: np.ndarray, window: Window, shape: tuple[int, ...], layout: Layout) -> np.ndarray:
+        self.window, self.layout = window, layout
+        n, c, h, w = shape
+        stored = cols.transpose(layout.columns)  # (C, kh, kw, ...): C-contiguous if cols is in layout
+        out_h, out_w = cols.shape[4:]
+        tiles = window.tiles(h, w)  # every element is written exactly once: assign into empty memory
+        x = (np.empty if tiles else np.zeros)(layout.shape(n, c, h, w), dtype=cols.dtype)
+        for i, j, outputs, inputs in window.inside(h, w, out_h, out_w):  # kh*kw strided slices
+            part = stored[:, i, j][layout.pixels(*outputs)]
+            if tiles:
+                x[layout.pixels(*inputs)] = part
+            else:
+                x[layout.pixels(*inputs)] += part
+        return layout.to_nchw(x)
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        return (Im2colStored.apply(g, window=self.window, layout=self.layout),)
+
+
 class Conv2d(_WindowOp):
-    """The convolution as one matrix product on the columns cols = Im2col(x) (N, C_in, kh, kw, H_out, W_out):
-    with K = C_in*kh*kw, P = H_out*W_out and W the weight as a (C_out, K) matrix,
+    """The convolution as one matrix product on the columns cols = Im2colStored(x), kept as a (K, P*N)
+    matrix with K = C_in*kh*kw, P = H_out*W_out (see Layout and the module docstring for why). With W the
+    weight as a (C_out, K) matrix and g the output gradient as a (C_out, P*N) matrix in the same layout,
 
-        out[n] = W @ cols[n] + bias  (C_out, P), returned as (N, C_out, H_out, W_out);
-        d/dx = Col2im(W^T @ g[n]),  d/dW = sum_n g[n] @ cols[n]^T,  d/dbias = g summed over n and pixels.
+        out = W @ cols + bias  (C_out, P*N), returned as (N, C_out, H_out, W_out);
+        d/dx = Col2imStored(W^T @ g),  d/dW = g @ cols^T,  d/dbias = g summed over images and pixels.
 
-    The columns are kept in ``saved``, so they are freed after backward (they are kh*kw times the input).
-    When the backward pass is itself recorded (create_graph), backward takes them from an Im2col node of x
-    instead, so that d/dW differentiates with respect to x: the formulas are the same either way."""
+    The layout is CHWN where the columns are taller than the output (K > C_out) and the kernel is larger
+    than 1x1, else CNHW. The columns are kept in ``saved`` (indexed as Im2col's, (N, C_in, kh, kw, H_out,
+    W_out)), so they are freed after backward (they are kh*kw times the input). When the backward pass is
+    itself recorded (create_graph), backward takes them from an Im2colStored node of x instead, so that
+    d/dW differentiates with respect to x: the formulas are the same either way."""
 
     def forward(self, x: np.ndarray, weight: np.ndarray, *bias: np.ndarray, window: Window) -> np.ndarray:
         self.window = window
-        cols = _columns(x, window)
-        n, _, _, _, out_h, out_w = cols.shape
-        c_out = weight.shape[0]
-        out = weight.reshape(c_out, -1) @ cols.reshape(n, -1, out_h * out_w)
+        c_out, c_in, kh, kw = weight.shape
+        k = c_in * kh * kw
+        self.layout = CHWN if k > c_out and kh * kw > 1 else CNHW  # see the module docstring
+        cols = _stored_columns(x, window, self.layout)  # (C_in, kh, kw, ...)
+        out = weight.reshape(c_out, k) @ cols.reshape(k, -1)  # (C_out, P*N): one GEMM
         if bias:
             out += bias[0][:, None]  # in place: ``out`` is ours alone
-        self.saved = (cols,)
-        return out.reshape(n, c_out, out_h, out_w)
+        self.saved = (cols.transpose(_inverse(self.layout.columns)),)
+        return self.layout.to_nchw(out.reshape(c_out, *cols.shape[3:]))
 
     def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
         x, weight, *bias = self.inputs
-        n, c_out, out_h, out_w = g.shape
-        g = reshape(g, (n, c_out, out_h * out_w))  # (N, C_out, P)
+        layout, c_out = self.layout, g.shape[1]
+        g = permute(g, layout.image)  # (C_out, ...) in the layout: a view
+        pixels = g.shape[1:]
+        g = reshape(g, (c_out, -1))  # (C_out, P*N): one transposing copy
         w = reshape(weight, (c_out, -1))  # (C_out, K)
-        cols_shape = (n, x.shape[1], *self.window.kernel, out_h, out_w)
         d_x = None
         if x.requires_grad:
-            d_x = Col2im.apply(reshape(w.mT @ g, cols_shape), window=self.window, shape=x.shape)
+            d_cols = reshape(w.mT @ g, (x.shape[1], *self.window.kernel, *pixels))  # stored columns
+            d_cols = permute(d_cols, _inverse(layout.columns))  # indexed as Im2col's: a view
+            d_x = Col2imStored.apply(d_cols, window=self.window, shape=x.shape, layout=layout)
         d_weight = None
         if weight.requires_grad:
-            cols = Im2col.apply(x, window=self.window) if grad_mode.enabled else wrap(self.saved[0])
-            columns = reshape(cols, (n, -1, out_h * out_w))  # (N, K, P)
-            d_weight = reshape(sum_to(g @ columns.mT, w.shape), weight.shape)  # summed over the batch
+            if grad_mode.enabled:
+                cols = Im2colStored.apply(x, window=self.window, layout=layout)
+            else:
+                cols = wrap(self.saved[0])
+            columns = reshape(permute(cols, layout.columns), (w.shape[1], -1))  # (K, P*N): a view
+            d_weight = reshape(g @ columns.mT, weight.shape)  # one GEMM sums over images and pixels
         if not bias:
             return d_x, d_weight
-        return d_x, d_weight, g.sum(axis=(0, 2)) if bias[0].requires_grad else None
+        return d_x, d_weight, g.sum(axis=1) if bias[0].requires_grad else None
 
 
 class MaxPool2d(_WindowOp):
