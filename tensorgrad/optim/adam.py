@@ -99,11 +99,13 @@ class Adam(Optimizer):
 
         bias_correction1 = 1 - beta1**step
         bias_correction2 = 1 - beta2**step
+        # lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps), with sqrt(bc2) multiplied through (one pass fewer):
+        # lr sqrt(bc2) / bc1 * m / (sqrt(v) + eps sqrt(bc2))
+        root_bc2 = math.sqrt(bias_correction2)
         denom = np.sqrt(second_moment, out=scratch)
-        denom /= math.sqrt(bias_correction2)
-        denom += eps  # sqrt(v) / sqrt(1 - beta2^t) + eps
+        denom += eps * root_bc2
         update = np.divide(exp_avg, denom, out=scratch)
-        update *= lr / bias_correction1
+        update *= lr * root_bc2 / bias_correction1
         param -= update
 
 
