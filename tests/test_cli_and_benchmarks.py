@@ -1,4 +1,4 @@
-"""The main job and the benchmarks run (the benchmarks are not timed here, only kept from rotting)."""
+"""The main job (the demo command) runs and learns."""
 
 from tensorgrad.cli import main
 from tensorgrad.experiments.xor import train_xor
