@@ -188,6 +188,17 @@ def test_record_backward_keeps_exactly_the_gradients_the_engine_computed_and_res
     assert not tg.autograd.engine.record_gradients
 
 
+def test_a_later_unrecorded_backward_forgets_the_recorded_gradients():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    loss = (x * x).sum()
+    with tg.viz.record_backward():
+        loss.backward(retain_graph=True)
+    assert loss._node.grad_output is not None
+    loss.backward()  # the picture must not show the first pass's gradients as this one's
+    assert loss._node.grad_output is None and loss._node.grad_inputs is None
+    assert "record_backward" in tg.viz.draw_graph(loss, backward=True).note
+
+
 # ----------------------------------------------------------------------------------------- colour
 def test_color_by_grad_norm_fills_from_blue_to_red_on_a_log_scale_with_a_legend():
     tg.manual_seed(0)
@@ -282,6 +293,16 @@ def test_a_10000_op_chain_draws_collapsed_and_renders_in_seconds(tmp_path):
     assert "collapsed: 10001 ops" in picture.note
     svg = ET.parse(tmp_path / "chain.svg")
     assert len(svg.findall(".//{http://www.w3.org/2000/svg}g[@class='node']")) == len(nodes(picture))
+
+
+def test_a_model_with_more_layers_than_max_nodes_merges_them_into_runs():
+    tg.manual_seed(0)
+    model = nn.Sequential(*[nn.Linear(2, 2) for _ in range(300)])
+    loss = model(tg.ones(1, 2)).sum()
+    loss.backward()
+    picture = tg.viz.draw_graph(loss, params=model, max_nodes=50)
+    assert 40 <= len(nodes(picture)) <= 50
+    assert "collapsed: 301 ops and 601 leaves" in picture.note  # 300 Linear + Sum; x and 600 parameters
 
 
 def test_a_100000_op_chain_draws_without_recursion():

@@ -160,6 +160,8 @@ def _propagate(
                     anomaly.check_gradients(node, input_grads)
                 if record:
                     node.grad_output, node.grad_inputs = g, tuple(input_grads)
+                elif node.grad_inputs is not None:  # an earlier recorded pass: its gradients are stale now
+                    node.grad_output = node.grad_inputs = None
                 for x, gx in zip(node.inputs, input_grads):
                     if gx is not None and x.requires_grad and (useful is None or id(x) in useful):
                         _gather(grads, leaves, pending, x, gx)

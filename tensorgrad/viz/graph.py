@@ -128,9 +128,8 @@ def draw_graph(
         color_by=color_by,
         group_modules=group_modules,
     )
-    ops = sum(1 for t in tensors if t._node is not None)
     if max_nodes is not None and len(tensors) > max_nodes:
-        return drawing.collapsed(max_nodes, rankdir, ops)
+        return drawing.collapsed(max_nodes, rankdir)
     return drawing.full(rankdir)
 
 
@@ -360,49 +359,45 @@ class _Drawing:
         return result
 
     # ------------------------------------------------------------------ the collapsed picture
-    def collapsed(self, max_nodes: int, rankdir: str, ops: int) -> GraphPicture:
-        """One box per module (at the deepest nesting that fits in ``max_nodes``) or per run of ops outside
-        modules; leaves join the box of the first op that used them."""
+    def collapsed(self, max_nodes: int, rankdir: str) -> GraphPicture:
+        """One box per module, at the deepest nesting that fits in ``max_nodes`` (ops outside modules stay
+        single); if even the outermost modules are too many, consecutive boxes merge into runs, in creation
+        order. Leaves join the box of the first op that used them."""
         inner = [t for t in self.tensors if t._node is not None]
         depth = max((len(self.scope_of(t)) for t in inner), default=0)
-        groups: dict[int, Any] = {}
         while True:
             groups = {id(t): self.group_key(t, depth) for t in inner}
-            free = sum(1 for key in groups.values() if key[0] == "op")
-            boxes = len(set(groups.values()))
-            if boxes <= max_nodes or depth <= 1:
+            boxes = list(dict.fromkeys(groups.values()))  # in creation order
+            if len(boxes) <= max_nodes or depth <= 1:
                 break
             depth -= 1
-        if boxes > max_nodes:  # too many ops outside modules: merge them into runs, in creation order
-            modules = boxes - free
-            run = max(1, math.ceil(free / max(1, max_nodes - modules)))
-            position = 0
-            for t in inner:
-                if groups[id(t)][0] == "op":
-                    groups[id(t)] = ("run", position // run)
-                    position += 1
+        if len(boxes) > max_nodes:
+            size = math.ceil(len(boxes) / max_nodes)
+            run = {key: ("run", position // size) for position, key in enumerate(boxes)}
+            groups = {key: run[box] for key, box in groups.items()}
         for t in self.tensors:
             if t._node is None:
                 first = self.consumers.get(id(t))
                 groups[id(t)] = groups[id(self.outputs[id(first[0])])] if first else ("leaf", id(t))
-        return self.draw_groups(groups, rankdir, ops)
+        return self.draw_groups(groups, rankdir)
 
     def group_key(self, t: Tensor, depth: int) -> tuple[Any, ...]:
         scope = self.scope_of(t)[:depth]
         return ("module", *(id(m) for m in scope)) if scope else ("op", id(t))
 
-    def draw_groups(self, groups: dict[int, Any], rankdir: str, ops: int) -> GraphPicture:
+    def draw_groups(self, groups: dict[int, Any], rankdir: str) -> GraphPicture:
         members: dict[Any, list[Tensor]] = defaultdict(list)
         for t in self.tensors:
             members[groups[id(t)]].append(t)
         box_ids = {key: f"g{i}" for i, key in enumerate(members)}
         picture = self.new_picture(rankdir)
-        norms = {key: self.group_norm(ts) for key, ts in members.items()} if self.color_by else {}
+        norms = {key: self.group_norm(ts) for key, ts in members.items()}
         low, high = _range(v for v in norms.values() if v is not None)
         for key, ts in members.items():
-            norm = norms.get(key)
-            fill = labels.norm_color(norm, low, high) if norm else None
-            picture.node(box_ids[key], label=self.group_label(key, ts, fill), shape="plaintext", margin="0")
+            norm = norms[key]
+            fill = labels.norm_color(norm, low, high) if norm and self.color_by else None
+            label = self.group_label(key, ts, norm, fill)
+            picture.node(box_ids[key], label=label, shape="plaintext", margin="0")
         links: Counter[tuple[Any, Any]] = Counter()
         for t in self.tensors:
             if t._node is not None:
@@ -419,14 +414,17 @@ class _Drawing:
                              fontcolor=labels.GRAD_COLOR)  # fmt: skip
             else:
                 picture.edge(box_ids[a], box_ids[b], color=_FORWARD_EDGE, label=label)
+        ops = len(self.outputs)
         picture.note = (
             f"collapsed: {ops} ops and {len(self.tensors) - ops} leaves drawn as {len(members)} boxes "
             f"(one per module or run of ops); pass max_nodes=None to draw every op"
         )
-        self.finish(picture, {k: v for k, v in norms.items() if v}, low, high)
+        self.finish(picture, {k: v for k, v in norms.items() if v} if self.color_by else {}, low, high)
         return picture
 
-    def group_label(self, key: tuple[Any, ...], ts: list[Tensor], fill: str | None) -> str:
+    def group_label(
+        self, key: tuple[Any, ...], ts: list[Tensor], norm: float | None, fill: str | None
+    ) -> str:
         inner = [t for t in ts if t._node is not None]
         leaves = [t for t in ts if t._node is None]
         if key[0] == "module":
@@ -454,10 +452,8 @@ class _Drawing:
             rows.append(("value", [f"{self.name_of(leaf)} {labels.shape_text(leaf.shape, leaf.dtype)}"]))
         if len(leaves) > 6:
             rows.append(("value", [f"+{len(leaves) - 6} more leaves"]))
-        if self.show_grads:
-            norm = self.group_norm(ts)
-            if norm is not None:
-                rows.append(("grad", [f"grad ‖g‖ {labels.number(norm)}"]))
+        if self.show_grads and norm is not None:
+            rows.append(("grad", [f"grad ‖g‖ {labels.number(norm)}"]))
         return labels.table(rows, fill=fill, header_fill=_FILL["module"], bold=False)
 
     def group_norm(self, ts: list[Tensor]) -> float | None:

@@ -77,24 +77,23 @@ def norm(array: np.ndarray) -> float:
 
 
 def attribute_text(name: str, value: Any) -> str | None:
-    """``name=value`` for an op attribute worth showing (numbers, strings, small tuples), else None."""
-    if isinstance(value, bool) or value is None:
-        return f"{name}={value}" if isinstance(value, bool) else None
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return f"{name}={number(float(value)) if isinstance(value, (float, np.floating)) else int(value)}"
+    """``name=value`` for an op attribute worth showing (numbers, strings, slices, small tuples of them),
+    else None."""
     if isinstance(value, str):
         return f"{name}={value}"
-    if isinstance(value, slice):
-        return f"{name}={_slice_text(value)}"
-    if isinstance(value, tuple) and len(value) <= 8:
+    if value is None:
+        return None
+    if isinstance(value, tuple) and len(value) <= 8:  # a longer tuple is data, not a setting
         parts = [_item_text(v) for v in value]
-        if all(p is not None for p in parts):
-            inner = ", ".join(parts)  # type: ignore[arg-type]
-            return f"{name}=({inner}{',' if len(parts) == 1 else ''})"
-    return None
+        if None in parts:
+            return None
+        return f"{name}=({', '.join(parts)}{',' if len(parts) == 1 else ''})"  # type: ignore[arg-type]
+    text = _item_text(value)
+    return None if text is None else f"{name}={text}"
 
 
 def _item_text(value: Any) -> str | None:
+    """A number, bool, slice, None or small tuple of them as text; None for anything else."""
     if isinstance(value, (bool, np.bool_)):
         return str(bool(value))
     if isinstance(value, (int, np.integer)):
