@@ -1,5 +1,6 @@
 # The two commands of the README, each setting itself up on a fresh machine (Python 3 and make):
-#   make demo   runs the main job          make test   runs lint and the tests
+#   make demo   runs the main job (tensorgrad compare: four optimizers on the digits)
+#   make test   runs lint and the tests
 VENV   ?= .venv
 PYTHON ?= python3
 BIN    := $(VENV)/bin
@@ -9,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 
 demo: $(STAMP)
 	@bash scripts/ensure-graphviz.sh --optional
-	$(BIN)/python -m tensorgrad demo
+	$(BIN)/python -m tensorgrad compare
 
 test: $(STAMP)
 	@bash scripts/ensure-graphviz.sh
@@ -37,7 +38,7 @@ $(STAMP): pyproject.toml
 		{ echo "tensorgrad needs Python >= 3.10 (found $$($(PYTHON) --version 2>&1))"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
 		{ echo "could not create a virtual environment: install Python's venv module (Debian: apt-get install python3-venv)"; exit 1; }
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,experiments]"
 	@touch $(STAMP)
 
 clean:

@@ -3,7 +3,7 @@
 import numpy as _np
 
 from . import allocator as _allocator
-from . import nn, optim, viz
+from . import data, experiments, nn, optim, training, viz
 from .autograd import (
     AnomalyError,
     Function,
@@ -114,10 +114,12 @@ __all__ = [
     "clip",
     "concatenate",
     "cuda",
+    "data",
     "detect_anomaly",
     "device",
     "enable_grad",
     "exp",
+    "experiments",
     "eye",
     "flatten",
     "float16",
@@ -173,6 +175,7 @@ __all__ = [
     "sum",
     "tanh",
     "tensor",
+    "training",
     "transpose",
     "unsqueeze",
     "var",

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import NoReturn
 
 from .experiments.xor import INPUTS, TARGETS, train_xor
 
 
 class CommandError(Exception):
     """A mistake in the command's input: printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors on one line (``tensorgrad compare: error: ...``) and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -75,10 +84,194 @@ def graph(args: argparse.Namespace) -> int:
     return 0
 
 
+def compare(args: argparse.Namespace) -> int:
+    """Train one network with several optimizers on a data set; print a table, write curves and results."""
+    from .experiments import compare as comparing
+    from .experiments.datasets import load_dataset
+    from .experiments.models import MODELS
+    from .experiments.optimizers import OPTIMIZERS
+
+    names = _names(args.optimizers, OPTIMIZERS, "--optimizers", "optimizer")
+    rates = _learning_rates(args.lr, OPTIMIZERS)
+    if args.epochs < 1 or args.batch_size < 1:
+        raise CommandError("--epochs and --batch-size must be positive integers")
+    out = _writable_folder(Path(args.out))
+    try:
+        split = load_dataset(args.dataset, args.data_dir, download=args.download, seed=args.seed)
+    except (FileNotFoundError, ImportError, OSError) as err:
+        message = " ".join(str(err).split()).replace("Pass download=True", "Pass --download")
+        raise CommandError(message) from None
+    build = MODELS[args.model]
+    build(
+        split.input_shape, split.classes
+    )  # an unsuitable model (the cnn on points) fails here, before training
+    print(
+        f"tensorgrad compare: the {args.model} on {split.name} ({split.description}; "
+        f"{len(split.train)} train, "
+        f"{len(split.test)} test), {', '.join(names)}, {args.epochs} epochs, batch {args.batch_size}, "
+        f"seed {args.seed}, the same initial weights for each"
+    )
+    result = comparing.compare_optimizers(
+        lambda: build(split.input_shape, split.classes),
+        split,
+        names,
+        epochs=args.epochs,
+        seed=args.seed,
+        batch_size=args.batch_size,
+        lr=rates,
+        progress=not args.quiet,
+    )
+    result.info.update(dataset=split.name, model=args.model)
+    print()
+    print(result.table())
+    written = comparing.write_outputs(result, out, build(split.input_shape, split.classes), split)
+    print()
+    print(f"wrote to {out}/: {', '.join(path.name for path in written)}")
+    return 0
+
+
+def paths(args: argparse.Namespace) -> int:
+    """Draw optimizer trajectories over a loss surface."""
+    from .experiments.optimizers import OPTIMIZERS
+    from .experiments.paths import compare_paths, plot_paths
+    from .experiments.surfaces import SURFACES
+    from .files import atomic_write
+
+    names = _names(args.optimizers, OPTIMIZERS, "--optimizers", "optimizer")
+    rates = _learning_rates(args.lr, OPTIMIZERS)
+    out = Path(args.out)
+    suffix = out.suffix.lower().lstrip(".")
+    if suffix not in ("png", "svg", "pdf"):
+        raise CommandError(f"--out {out}: the file name must end in .png, .svg or .pdf")
+    if not out.parent.is_dir():
+        raise CommandError(f"--out {out}: the folder {out.parent} does not exist")
+    surface = SURFACES[args.surface]
+    start = _point(args.start) if args.start else None
+    trajectories = compare_paths(
+        surface, {name: rates.get(name) for name in names}, start=start, steps=args.steps
+    )
+    figure = plot_paths(surface, trajectories)
+    try:
+        atomic_write(out, lambda file: figure.savefig(file, format=suffix, dpi=120), op="paths")
+    except OSError as err:
+        raise CommandError(f"--out {out}: {err}") from None
+    for name, path in trajectories.items():
+        end = path.points[-1]
+        state = "diverged" if path.diverged else f"f = {path.values[-1]:.3g}"
+        print(f"  {name:9s} ended at ({end[0]:.4g}, {end[1]:.4g}), {state}")
+    print(f"drew {len(trajectories)} paths over {surface.name} to {out}")
+    return 0
+
+
+def _names(text: str, known: dict, option: str, what: str) -> list[str]:
+    names = [name.strip().lower() for name in text.split(",") if name.strip()]
+    if not names:
+        raise CommandError(f"{option}: give at least one {what}")
+    for name in names:
+        if name not in known:
+            raise CommandError(f"{option}: unknown {what} {name!r}; choose from {', '.join(known)}")
+    return names
+
+
+def _learning_rates(items: list[str] | None, known: dict) -> dict[str, float]:
+    """``["adam=0.01", "sgd=0.1"]`` -> ``{"adam": 0.01, "sgd": 0.1}``, or a one-line error."""
+    rates: dict[str, float] = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        name = name.strip().lower()
+        if not sep or not name:
+            raise CommandError(f"--lr {item!r}: expected NAME=VALUE, e.g. --lr adam=0.003")
+        if name not in known:
+            raise CommandError(f"--lr {item!r}: unknown optimizer {name!r}; choose from {', '.join(known)}")
+        try:
+            rate = float(value)
+        except ValueError:
+            raise CommandError(f"--lr {item!r}: {value!r} is not a number") from None
+        if not rate > 0 or rate == float("inf"):
+            raise CommandError(f"--lr {item!r}: the learning rate must be a positive number")
+        rates[name] = rate
+    return rates
+
+
+def _point(text: str) -> tuple[float, float]:
+    try:
+        x, y = (float(part) for part in text.split(","))
+    except ValueError:
+        raise CommandError(f"--start {text!r}: expected two numbers X,Y, e.g. --start -1.5,2") from None
+    return x, y
+
+
+def _writable_folder(folder: Path) -> Path:
+    """Make ``folder`` (and its parents) and check a file can be written in it, before any training."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except (FileExistsError, NotADirectoryError):
+        blocking = next(p for p in (folder, *folder.parents) if p.exists() and not p.is_dir())
+        raise CommandError(
+            f"--out {folder}: cannot write there ({blocking} is a file, not a folder)"
+        ) from None
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise CommandError(f"--out {folder}: cannot write there ({reason.lower()})") from None
+    return folder
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tensorgrad", description=__doc__)
-    commands = parser.add_subparsers(dest="command")
-    run = commands.add_parser("demo", help="train a tiny MLP on XOR and print the loss (the default)")
+    from .experiments.datasets import DATASETS
+    from .experiments.surfaces import SURFACES
+
+    parser = _Parser(prog="tensorgrad", description=__doc__)
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    run = commands.add_parser(
+        "compare", help="train one network with SGD, Momentum, RMSProp and Adam and compare (the default)"
+    )
+    run.add_argument("--dataset", choices=DATASETS, default="digits", help="the data (default digits)")
+    run.add_argument(
+        "--data-dir",
+        help="where mnist/fashion/cifar10 files are (default $TENSORGRAD_DATA or ~/.cache/tensorgrad)",
+    )
+    run.add_argument("--download", action="store_true", help="fetch missing mnist/fashion/cifar10 files")
+    run.add_argument("--model", choices=("mlp", "cnn"), default="cnn", help="the network (default cnn)")
+    run.add_argument(
+        "--optimizers", default="sgd,momentum,rmsprop,adam", help="comma-separated (default all four)"
+    )
+    run.add_argument(
+        "--lr",
+        nargs="+",
+        metavar="NAME=VALUE",
+        help="learning rates, e.g. --lr sgd=0.1 adam=0.003 (defaults: sgd 0.1, momentum 0.05, rmsprop 0.001, "
+        "adam 0.003)",
+    )
+    run.add_argument("--epochs", type=int, default=20, help="epochs (default 20)")
+    run.add_argument("--batch-size", type=int, default=32, help="batch size (default 32)")
+    run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    run.add_argument(
+        "--out",
+        default="results/compare",
+        help="folder for the plots and results.json (default results/compare)",
+    )
+    run.add_argument("--quiet", action="store_true", help="no progress bars")
+    run.set_defaults(handler=compare)
+
+    draw_paths = commands.add_parser("paths", help="draw optimizer trajectories over a loss surface")
+    draw_paths.add_argument(
+        "--surface", choices=tuple(SURFACES), default="rosenbrock", help="(default rosenbrock)"
+    )
+    draw_paths.add_argument(
+        "--out", default="paths.png", help="the picture: .png, .svg or .pdf (default paths.png)"
+    )
+    draw_paths.add_argument("--optimizers", default="sgd,momentum,rmsprop,adam", help="comma-separated")
+    draw_paths.add_argument(
+        "--lr", nargs="+", metavar="NAME=VALUE", help="learning rates, e.g. --lr adam=0.1"
+    )
+    draw_paths.add_argument("--steps", type=int, default=1000, help="optimizer steps (default 1000)")
+    draw_paths.add_argument("--start", metavar="X,Y", help="the starting point (default: the surface's own)")
+    draw_paths.set_defaults(handler=paths)
+
+    run = commands.add_parser("demo", help="train a tiny MLP on XOR with a hand-written loop")
     run.add_argument("--hidden", type=int, default=8, help="hidden units (default 8)")
     run.add_argument("--lr", type=float, default=0.5, help="learning rate (default 0.5)")
     run.add_argument("--epochs", type=int, default=2000, help="epochs (default 2000)")
@@ -107,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     draw.set_defaults(handler=graph)
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
-        argv = ["demo", *argv]  # the demo is the default command
+        argv = ["compare", *argv]  # the optimizer comparison is the default command
     args = parser.parse_args(argv)
     try:
         return args.handler(args)

@@ -40,14 +40,15 @@ _ROLE_ORDER = {"train": 0, "validation": 1, "test": 2}
 
 
 def _matplotlib(function: str) -> tuple[type, Any]:
-    """``(Figure, matplotlib.ticker)``, or an ImportError naming ``function`` and how to install it."""
+    """``(Figure, matplotlib.ticker)``, or an ImportError naming ``function`` (a name in ``tensorgrad.viz``,
+    or a dotted name elsewhere) and how to install it."""
     try:
         import matplotlib  # noqa: F401  (fails first, with the clearest message, when it is not installed)
         import matplotlib.ticker as ticker
         from matplotlib.figure import Figure
     except ImportError as error:
         raise ImportError(
-            f"tensorgrad.viz.{function} needs matplotlib: "
+            f"{function if '.' in function else 'tensorgrad.viz.' + function} needs matplotlib: "
             "pip install 'tensorgrad[plot]' (or pip install matplotlib)"
         ) from error
     return Figure, ticker

@@ -1,0 +1,318 @@
+"""Train the same network with several optimizers and compare them: the main job of ``tensorgrad compare``.
+
+``compare_optimizers`` is a controlled experiment. Every optimizer starts from **the same initial weights**
+(one model is built under ``tg.manual_seed(seed)`` and its ``state_dict`` loaded into each copy), sees **the
+same batches in the same order** (a ``DataLoader`` shuffled with ``seed``), and trains for the same number of
+epochs with ``training.fit``; only the update rule differs. What it records per optimizer: the loss of every
+step, per epoch the training loss and accuracy, the test loss and accuracy, and the wall time.
+``plot_comparison`` draws the curves side by side.
+
+    from tensorgrad.experiments import compare_optimizers, load_dataset, models, plot_comparison
+    split = load_dataset("digits")
+    result = compare_optimizers(models.cnn, split, ["sgd", "momentum", "rmsprop", "adam"], epochs=20)
+    print(result.table())
+    plot_comparison(result).savefig("comparison.png")
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .. import data, nn, random
+from ..optim import Optimizer
+from ..training import History, fit
+from .datasets import DataSplit
+from .optimizers import DEFAULT_LR, OPTIMIZERS, make_optimizer
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+#: one colour per optimizer, the same in every picture
+COLOURS = {"sgd": "tab:blue", "momentum": "tab:orange", "rmsprop": "tab:green", "adam": "tab:red"}
+
+OptimizerSpec = Callable[[Any], Optimizer]
+
+
+@dataclass
+class Run:
+    """One optimizer's training: its name, its learning rate (when known) and the ``History`` of ``fit``."""
+
+    name: str
+    lr: float | None
+    history: History
+
+    @property
+    def final(self) -> dict[str, float]:
+        """The last epoch's numbers: train loss and accuracy, test loss and accuracy, seconds per epoch."""
+        h = self.history.history
+        last = {key: float(values[-1]) for key, values in h.items() if values}
+        last["seconds_per_epoch"] = float(np.median(h["time"])) if h.get("time") else math.nan
+        return last
+
+
+@dataclass
+class Comparison:
+    """What ``compare_optimizers`` measured: one ``Run`` per optimizer, in the order given."""
+
+    runs: dict[str, Run]
+    epochs: int
+    batch_size: int
+    seed: int
+    steps_per_epoch: int
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def table(self) -> str:
+        """A plain-text table: final train loss, test loss and accuracy, and time per epoch, per optimizer."""
+        header = ("optimizer", "lr", "train loss", "test loss", "test accuracy", "time/epoch")
+        rows = [header]
+        for run in self.runs.values():
+            final = run.final
+            rows.append(
+                (
+                    run.name,
+                    "-" if run.lr is None else f"{run.lr:g}",
+                    _number(final.get("loss")),
+                    _number(final.get("val_loss")),
+                    _percent(final.get("val_accuracy")),
+                    f"{final['seconds_per_epoch']:.3f} s",
+                )
+            )
+        widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+        lines = []
+        for r, row in enumerate(rows):
+            cells = [
+                cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))
+            ]
+            lines.append("  ".join(cells))
+            if r == 0:
+                lines.append("  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything measured, as plain JSON-ready numbers (non-finite values become ``None``)."""
+        return _json_ready(
+            {
+                **self.info,
+                "epochs": self.epochs,
+                "batch_size": self.batch_size,
+                "seed": self.seed,
+                "steps_per_epoch": self.steps_per_epoch,
+                "runs": {
+                    name: {"lr": run.lr, "final": run.final, **run.history.to_dict()}
+                    for name, run in self.runs.items()
+                },
+            }
+        )
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+
+def compare_optimizers(
+    model_fn: Callable[[], nn.Module],
+    data_split: DataSplit | tuple[Any, Any],
+    optimizers: Sequence[str] | Mapping[str, float | OptimizerSpec] = ("sgd", "momentum", "rmsprop", "adam"),
+    epochs: int = 10,
+    seed: int = 0,
+    *,
+    batch_size: int = 32,
+    lr: Mapping[str, float] | None = None,
+    loss_fn: nn.Module | None = None,
+    progress: bool = True,
+) -> Comparison:
+    """Train ``model_fn()`` once per optimizer from the same initial weights on the same batches.
+
+    ``data_split``: a ``DataSplit`` (``load_dataset``), or a pair ``(train, test)`` of datasets or of
+    ``(inputs, labels)`` array pairs. ``optimizers``: names (sgd, momentum, rmsprop, adam) with their
+    learning rates from ``lr`` or ``DEFAULT_LR``, or a mapping name -> learning rate, or name -> a function
+    ``params -> Optimizer`` for anything else. ``loss_fn`` defaults to cross-entropy.
+    """
+    train, test = _datasets(data_split)
+    specs = _optimizer_specs(optimizers, lr or {})
+    if not (isinstance(epochs, int) and epochs >= 1):
+        raise ValueError(f"compare_optimizers: epochs must be a positive int, got {epochs!r}")
+    loss_fn = nn.CrossEntropyLoss() if loss_fn is None else loss_fn
+
+    random.manual_seed(seed)
+    initial = model_fn().state_dict()
+    runs: dict[str, Run] = {}
+    for name, (rate, build) in specs.items():
+        random.manual_seed(seed)  # dropout and anything else random: the same draws for every optimizer
+        model = model_fn()
+        model.load_state_dict(initial)
+        optimizer = build(model.parameters())
+        train_loader = data.DataLoader(train, batch_size=batch_size, shuffle=True, seed=seed)
+        test_loader = data.DataLoader(test, batch_size=max(batch_size, 256))
+        history = fit(
+            model,
+            loss_fn,
+            optimizer,
+            train_loader,
+            epochs,
+            val_loader=test_loader,
+            progress=_progress_label(name) if progress else False,
+        )
+        runs[name] = Run(name, rate, history)
+    steps = len(data.DataLoader(train, batch_size=batch_size))
+    info = {"train_size": len(train), "test_size": len(test)}
+    return Comparison(runs, epochs, batch_size, seed, steps, info)
+
+
+def _progress_label(name: str) -> Any:
+    return True
+
+
+def _datasets(data_split: Any) -> tuple[data.Dataset, data.Dataset]:
+    if isinstance(data_split, DataSplit):
+        return data_split.train, data_split.test
+    if not (isinstance(data_split, (tuple, list)) and len(data_split) == 2):
+        raise TypeError(
+            "compare_optimizers: data_split must be a DataSplit (load_dataset) or a pair (train, test), "
+            f"got {type(data_split).__name__}"
+        )
+    parts = []
+    for part in data_split:
+        if isinstance(part, (tuple, list)):
+            part = data.TensorDataset(*part)
+        parts.append(part)
+    return parts[0], parts[1]
+
+
+def _optimizer_specs(
+    optimizers: Sequence[str] | Mapping[str, float | OptimizerSpec], lr: Mapping[str, float]
+) -> dict[str, tuple[float | None, OptimizerSpec]]:
+    if isinstance(optimizers, str):
+        optimizers = [optimizers]
+    if not optimizers:
+        raise ValueError("compare_optimizers: no optimizers given")
+    unknown = [name for name in lr if name not in OPTIMIZERS]
+    if unknown:
+        raise ValueError(f"unknown optimizer {unknown[0]!r} in lr: choose from {', '.join(OPTIMIZERS)}")
+    chosen = optimizers if isinstance(optimizers, Mapping) else dict.fromkeys(optimizers)
+    specs: dict[str, tuple[float | None, OptimizerSpec]] = {}
+    for name, spec in chosen.items():
+        if callable(spec):
+            specs[name] = (None, spec)
+            continue
+        rate = spec if spec is not None else lr.get(name, DEFAULT_LR.get(name))
+        if name not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {name!r}: choose from {', '.join(OPTIMIZERS)}")
+        if not (isinstance(rate, (int, float)) and rate > 0):
+            raise ValueError(f"{name}: the learning rate must be a positive number, got {rate!r}")
+        specs[name] = (
+            float(rate),
+            lambda params, name=name, rate=rate: make_optimizer(name, params, lr=rate),
+        )
+    return specs
+
+
+def plot_comparison(
+    result: Comparison, *, title: str | None = None, smoothing: float | None = None
+) -> Figure:
+    """The curves side by side: training loss per step, test loss and test accuracy per epoch.
+
+    Step losses are noisy; each optimizer's raw curve is drawn faintly with an exponential moving average
+    over it (``smoothing``: the average's weight on the past, by default one giving a window of about half
+    an epoch). The x axis is the epoch in all three panels, so they line up.
+    """
+    from ..viz.plots import _matplotlib
+
+    Figure, _ = _matplotlib("tensorgrad.experiments.plot_comparison")
+    fig = Figure(figsize=(15, 4.4), layout="constrained")
+    step_ax, loss_ax, accuracy_ax = fig.subplots(1, 3)
+    per_epoch = max(result.steps_per_epoch, 1)
+    if smoothing is None:
+        smoothing = 1 - 2 / (per_epoch / 2 + 1)
+    for index, (name, run) in enumerate(result.runs.items()):
+        colour = COLOURS.get(name, f"C{index}")
+        label = name if run.lr is None else f"{name} (lr {run.lr:g})"
+        steps = np.asarray(run.history.steps["loss"], dtype=float)
+        x = np.arange(1, steps.size + 1) / per_epoch
+        step_ax.plot(x, steps, color=colour, alpha=0.18, linewidth=0.8)
+        step_ax.plot(x, _moving_average(steps, smoothing), color=colour, linewidth=1.8, label=label)
+        epochs = np.arange(1, result.epochs + 1)
+        h = run.history.history
+        loss_ax.plot(epochs, h["val_loss"], color=colour, marker="o", markersize=3, label=label)
+        accuracy = 100 * np.asarray(h["val_accuracy"], dtype=float)
+        accuracy_ax.plot(
+            epochs, accuracy, color=colour, marker="o", markersize=3, label=f"{name}: {accuracy[-1]:.1f}%"
+        )
+    step_ax.set(title="Training loss per step", xlabel="epoch", ylabel="cross-entropy loss", yscale="log")
+    loss_ax.set(title="Test loss per epoch", xlabel="epoch", ylabel="cross-entropy loss", yscale="log")
+    accuracy_ax.set(title="Test accuracy per epoch", xlabel="epoch", ylabel="accuracy (%)")
+    for ax in (step_ax, loss_ax, accuracy_ax):
+        ax.grid(alpha=0.35, which="both")
+        ax.legend()
+    info = result.info
+    default = f"{info.get('model', 'model')} on {info.get('dataset', 'the data')}: the same initial weights"
+    fig.suptitle(title or f"{default}, {result.epochs} epochs, batch {result.batch_size}")
+    return fig
+
+
+def _moving_average(values: np.ndarray, weight: float) -> np.ndarray:
+    """Exponential moving average, bias-corrected as Adam's: a_t = weight a_{t-1} + (1 - weight) x_t,
+    reported as a_t / (1 - weight^t)."""
+    out = np.empty_like(values)
+    average = 0.0
+    for t, value in enumerate(values, start=1):
+        average = weight * average + (1 - weight) * value
+        out[t - 1] = average / (1 - weight**t)
+    return out
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None or not math.isfinite(value) else f"{value:.4f}"
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None or not math.isfinite(value) else f"{100 * value:.1f}%"
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def write_outputs(result: Comparison, folder: Path, model: nn.Module, split: DataSplit) -> list[Path]:
+    """Write the comparison into ``folder``: the curves (PNG and SVG), ``results.json``, the table, and the
+    model's backward pass on one batch (``graph.svg``, coloured by gradient norm). Each file is complete or
+    absent (written atomically). Returns the paths written."""
+    from .. import viz
+    from ..files import atomic_write
+
+    figure = plot_comparison(result)
+    written = []
+    for suffix in ("png", "svg"):
+        path = folder / f"comparison.{suffix}"
+        atomic_write(path, lambda file, s=suffix: figure.savefig(file, format=s, dpi=110), op="compare")
+        written.append(path)
+    for name, text in (("results.json", result.to_json()), ("results.txt", result.table())):
+        atomic_write(folder / name, (text + "\n").encode(), op="compare")
+        written.append(folder / name)
+
+    inputs, labels = next(iter(data.DataLoader(split.train, batch_size=4)))
+    loss = nn.CrossEntropyLoss()(model(inputs), labels)
+    with viz.record_backward():
+        loss.backward()
+    picture = viz.draw_graph(loss, params=model, backward=True, color_by="grad_norm", rankdir="TB")
+    try:
+        picture.save(folder / "graph.svg")
+        written.append(folder / "graph.svg")
+    except viz.GraphvizNotFoundError:  # no `dot`: keep the picture's source, which any Graphviz can render
+        picture.save(folder / "graph.dot")
+        written.append(folder / "graph.dot")
+    return written

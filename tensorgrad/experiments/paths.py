@@ -1,0 +1,403 @@
+"""Optimizer paths on a 2-D surface: run a real training loop on one point and record where it goes.
+
+``optimize_path(fn, start, "adam", steps=200)`` makes one float64 Parameter ``p`` at ``start`` and runs the
+ordinary training step ``steps`` times::
+
+    optimizer.zero_grad();  loss = fn(p);  loss.backward();  optimizer.step()
+
+with tensorgrad's own autograd and optimizers (no gradient written by hand), recording at every iterate
+p_0 = start, p_1, ..., p_steps the point, the value f(p_k) and the gradient norm |∇f(p_k)|. The last point's
+value and gradient come from one more forward/backward pass without a step, so every array has steps + 1 rows.
+
+Divergence rule: the run stops, and the path is marked ``diverged``, as soon as an iterate leaves the box
+max(|x|, |y|) <= 1e6 (``BOUND``) or its point, value or gradient is not finite. That iterate is not recorded,
+so a path holds only finite numbers, up to the last good point.
+
+``compare_paths`` runs several optimizers from one start; ``plot_paths`` draws them over the surface's
+contours::
+
+    paths = compare_paths(rosenbrock, ["sgd", "momentum", "rmsprop", "adam"], steps=300)
+    plot_paths(rosenbrock, paths).savefig("rosenbrock.png")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from numbers import Real
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..autograd.grad_mode import enable_grad
+from ..nn.parameter import Parameter
+from ..optim.optimizer import Optimizer
+from ..tensor import Tensor
+from ..viz.plots import _matplotlib
+from .optimizers import OPTIMIZERS, make_optimizer
+from .surfaces import Surface
+
+if TYPE_CHECKING:  # only for the annotations; matplotlib is imported lazily
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["BOUND", "OptimizerPath", "compare_paths", "optimize_path", "plot_paths"]
+
+#: a path stops (diverged) when an iterate leaves the box max(|x|, |y|) <= BOUND
+BOUND = 1e6
+
+OptimizerSpec = str | Callable[[list[Tensor]], Optimizer]
+
+
+@dataclass
+class OptimizerPath:
+    """Where one optimizer went: ``points`` (k + 1, 2), ``values`` (k + 1,) = f(points), ``grad_norms``
+    (k + 1,) = |∇f(points)|, after k = ``steps`` steps (k < the steps asked for when ``diverged``).
+
+    ``name`` labels the path (the optimizer's name, or the key it was given under); ``lr`` is the learning
+    rate the optimizer started with (None when it has none).
+    """
+
+    name: str
+    points: np.ndarray
+    values: np.ndarray
+    grad_norms: np.ndarray
+    diverged: bool = False
+    lr: float | None = None
+
+    @property
+    def steps(self) -> int:
+        """The number of optimizer steps the path records (one less than its points)."""
+        return len(self.points) - 1
+
+    @property
+    def final_point(self) -> np.ndarray:
+        """The last recorded point (before the divergence, if it diverged)."""
+        return self.points[-1]
+
+    @property
+    def final_value(self) -> float:
+        """f at the last recorded point."""
+        return float(self.values[-1])
+
+    def __repr__(self) -> str:
+        x, y = self.final_point
+        state = f", diverged after {self.steps} steps" if self.diverged else f", steps={self.steps}"
+        return (
+            f"OptimizerPath({self.name!r}, lr={self.lr!r}{state}, final point ({x:.4g}, {y:.4g}), "
+            f"final value {self.final_value:.4g})"
+        )
+
+
+def _start_point(fn: Any, start: Any, function: str) -> np.ndarray:
+    """``start`` (or the surface's own) as a float64 array of shape (2,), checked."""
+    if start is None:
+        if not isinstance(fn, Surface):
+            raise ValueError(f"{function}: give a start point (x, y); only a Surface has a default start")
+        start = fn.start
+    try:
+        point = np.array(start.data if isinstance(start, Tensor) else start, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{function}: start must be a pair of numbers (x, y), got {start!r}") from None
+    if point.shape != (2,) or not np.isfinite(point).all():
+        raise ValueError(f"{function}: start must be two finite numbers (x, y), got {start!r}")
+    return point
+
+
+def _build_optimizer(
+    fn: Any, optimizer: OptimizerSpec, param: Parameter, lr: float | None, options: dict[str, Any]
+) -> tuple[Any, str]:
+    """The optimizer over ``[param]`` and the path's default name."""
+    if isinstance(optimizer, str):
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(
+                f"optimize_path: unknown optimizer {optimizer!r}; choose from {', '.join(OPTIMIZERS)} or "
+                "pass a factory such as lambda params: tg.optim.Adam(params, lr=0.1)"
+            )
+        if lr is None and isinstance(fn, Surface):
+            lr = fn.suggested_lr.get(optimizer)
+        return make_optimizer(optimizer, [param], lr=lr, **options), optimizer
+    if not callable(optimizer):
+        raise TypeError(
+            "optimize_path: optimizer must be a name (" + ", ".join(OPTIMIZERS) + ") or a factory "
+            f"callable(params) -> Optimizer, got {type(optimizer).__name__}"
+        )
+    if lr is not None or options:
+        raise TypeError(
+            "optimize_path: lr and options apply to an optimizer given by name; a factory sets its own "
+            "(e.g. lambda params: tg.optim.Adam(params, lr=0.1))"
+        )
+    built = optimizer([param])
+    if not (callable(getattr(built, "step", None)) and callable(getattr(built, "zero_grad", None))):
+        raise TypeError(
+            "optimize_path: the optimizer factory must return an optimizer (with step() and zero_grad()), "
+            f"got {type(built).__name__}"
+        )
+    groups = getattr(built, "param_groups", None)
+    if groups is not None and not any(q is param for group in groups for q in group["params"]):
+        raise ValueError(
+            "optimize_path: the optimizer factory ignored the parameters it was given; build the optimizer "
+            "over them, e.g. lambda params: tg.optim.Adam(params, lr=0.1)"
+        )
+    return built, type(built).__name__
+
+
+def _loss(fn: Callable[[Tensor], Any], param: Parameter) -> Tensor:
+    """``fn(param)``, checked to be a scalar Tensor that depends on ``param``."""
+    loss = fn(param)
+    if not isinstance(loss, Tensor):
+        raise TypeError(
+            f"optimize_path: fn must return a scalar Tensor computed from its (2,) Tensor argument with "
+            f"tensor operations, got {type(loss).__name__} (numpy functions or float() cut the graph)"
+        )
+    if loss.size != 1:
+        raise ValueError(
+            f"optimize_path: fn must return a scalar (one value), got a Tensor of shape {loss.shape}; "
+            "reduce it, e.g. with .sum()"
+        )
+    if not loss.requires_grad:
+        raise ValueError(
+            "optimize_path: fn's result does not depend on its argument (it does not require grad); "
+            "compute it from the point p with tensor operations, e.g. (p ** 2).sum()"
+        )
+    return loss
+
+
+def optimize_path(
+    fn: Surface | Callable[[Tensor], Tensor],
+    start: Any,
+    optimizer: OptimizerSpec,
+    steps: int = 200,
+    lr: float | None = None,
+    *,
+    name: str | None = None,
+    **options: Any,
+) -> OptimizerPath:
+    """Run ``steps`` optimizer steps on ``fn`` from ``start`` and record the path (see the module docstring).
+
+    ``fn``: a Surface or any callable taking a (2,) float64 Tensor and returning a scalar Tensor.
+    ``start``: (x, y); None means ``fn.start`` for a Surface. ``optimizer``: a name from ``OPTIMIZERS``
+    ("sgd", "momentum", "rmsprop", "adam"), built by ``make_optimizer(name, params, lr, **options)``, where
+    ``lr=None`` takes the surface's ``suggested_lr`` (then ``DEFAULT_LR``); or a factory ``callable(params) ->
+    Optimizer`` such as ``lambda p: tg.optim.Adam(p, lr=0.1)`` (then ``lr`` and options must not be given).
+    ``name`` labels the path (default: the optimizer's name or class name).
+    """
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
+        raise ValueError(f"optimize_path: steps must be an integer >= 0, got {steps!r}")
+    if not callable(fn):
+        raise TypeError(f"optimize_path: fn must be a Surface or a callable of a (2,) Tensor, got {fn!r}")
+    point = _start_point(fn, start, "optimize_path")
+    param = Parameter(point)
+    opt, default_name = _build_optimizer(fn, optimizer, param, lr, options)
+    groups = getattr(opt, "param_groups", None)
+    start_lr = groups[0].get("lr") if groups else None
+
+    points, values, grad_norms = [], [], []
+    diverged = False
+    # overflow on the way out is expected when a run diverges: it is detected below, not warned about
+    with enable_grad(), np.errstate(over="ignore", invalid="ignore"):
+        for k in range(steps + 1):
+            here = param.data.copy()
+            if not (np.isfinite(here).all() and np.abs(here).max() <= BOUND):
+                diverged = True
+                break
+            opt.zero_grad()
+            loss = _loss(fn, param)
+            loss.backward()
+            value = float(loss.item())
+            grad = param.grad.data if param.grad is not None else np.zeros(2)
+            norm = float(np.sqrt(np.sum(np.square(grad, dtype=np.float64))))
+            if not np.isfinite([value, norm]).all():
+                if k == 0:
+                    raise ValueError(
+                        f"optimize_path: f or its gradient is not finite at the start point {tuple(point)} "
+                        f"(f = {value}, |grad f| = {norm}); start somewhere f is defined"
+                    )
+                diverged = True
+                break
+            points.append(here)
+            values.append(value)
+            grad_norms.append(norm)
+            if k < steps:
+                opt.step()
+    return OptimizerPath(
+        name=default_name if name is None else str(name),
+        points=np.array(points, dtype=np.float64).reshape(-1, 2),
+        values=np.array(values, dtype=np.float64),
+        grad_norms=np.array(grad_norms, dtype=np.float64),
+        diverged=diverged,
+        lr=None if start_lr is None else float(start_lr),
+    )
+
+
+def compare_paths(
+    fn: Surface | Callable[[Tensor], Tensor],
+    optimizers: Mapping[str, Any] | Iterable[str],
+    start: Any = None,
+    steps: int = 200,
+) -> dict[str, OptimizerPath]:
+    """Run several optimizers from the same start; returns name -> OptimizerPath, in the order given.
+
+    ``optimizers`` is a list of names (each with the surface's suggested learning rate, else the default)
+    or a dict whose keys label the paths and whose values are, each: a learning rate, None (the suggested
+    one), a dict of keyword arguments for ``make_optimizer`` (``{"lr": 0.01, "momentum": 0.8}``) — with these
+    three the key must be an optimizer name — or a factory ``callable(params) -> Optimizer`` under any key.
+    ``start`` defaults to the surface's start.
+    """
+    if isinstance(optimizers, str):
+        optimizers = [optimizers]
+    if not isinstance(optimizers, Mapping):
+        optimizers = {name: None for name in optimizers}
+    if not optimizers:
+        raise ValueError("compare_paths: no optimizers given; pass names such as ['sgd', 'adam'] or a dict")
+    point = _start_point(fn, start, "compare_paths")
+    paths = {}
+    for key, spec in optimizers.items():
+        label = str(key)
+        if callable(spec):
+            paths[label] = optimize_path(fn, point, spec, steps, name=label)
+            continue
+        if label not in OPTIMIZERS:
+            raise ValueError(
+                f"compare_paths: {label!r} is not an optimizer name ({', '.join(OPTIMIZERS)}); to label a "
+                "path freely, give a factory as its value, e.g. "
+                "{'adam 0.1': lambda p: tg.optim.Adam(p, lr=0.1)}"
+            )
+        if spec is None or (isinstance(spec, Real) and not isinstance(spec, bool)):
+            paths[label] = optimize_path(fn, point, label, steps, lr=None if spec is None else float(spec))
+        elif isinstance(spec, Mapping):
+            paths[label] = optimize_path(fn, point, label, steps, **dict(spec))
+        else:
+            raise TypeError(
+                f"compare_paths: the value for {label!r} must be a learning rate, None, a dict of options or "
+                f"an optimizer factory, got {type(spec).__name__}"
+            )
+    return paths
+
+
+def _as_paths(paths: Any) -> list[OptimizerPath]:
+    if isinstance(paths, OptimizerPath):
+        return [paths]
+    items = list(paths.values()) if isinstance(paths, Mapping) else list(paths)
+    for item in items:
+        if not isinstance(item, OptimizerPath):
+            raise TypeError(
+                f"plot_paths: expected OptimizerPath objects (from optimize_path / compare_paths), got "
+                f"{type(item).__name__}"
+            )
+    if not items:
+        raise ValueError("plot_paths: no paths to draw")
+    return items
+
+
+def _levels(surface: Surface, Z: np.ndarray, levels: int | Iterable[float]) -> tuple[np.ndarray, bool]:
+    """The contour levels and whether they are log-spaced."""
+    if not isinstance(levels, int | np.integer):
+        try:
+            explicit = np.sort(np.asarray(list(levels), dtype=np.float64))
+        except (TypeError, ValueError):
+            explicit = np.empty(0)
+        if explicit.size < 2 or not np.isfinite(explicit).all():
+            raise ValueError(
+                f"plot_paths: levels must be a count >= 2 or two or more numbers, got {levels!r}"
+            )
+        return explicit, bool(surface.log_levels and explicit.min() > 0)
+    if isinstance(levels, bool) or levels < 2:
+        raise ValueError(f"plot_paths: levels must be a count >= 2 or two or more numbers, got {levels!r}")
+    finite = Z[np.isfinite(Z)]
+    high = float(finite.max())
+    positive = finite[finite > 0]
+    if surface.log_levels and positive.size:
+        low = max(float(positive.min()), high * 1e-9)
+        return np.geomspace(low, high, int(levels)), True
+    return np.linspace(float(finite.min()), high, int(levels)), False
+
+
+def plot_paths(
+    surface: Surface,
+    paths: Mapping[str, OptimizerPath] | Iterable[OptimizerPath] | OptimizerPath,
+    ax: Axes | None = None,
+    levels: int | Iterable[float] = 30,
+    title: str | None = None,
+) -> Figure:
+    """Draw optimizer paths over the surface's contours; returns the matplotlib Figure.
+
+    Filled contours with contour lines on top (``levels`` of them, log-spaced when ``surface.log_levels``,
+    or the given values), the global minima as stars, and each path as a line with markers every tenth of the
+    way, its start as a circle and its end as a square (a cross when it diverged). The legend names each path
+    with its learning rate and final value. The axes show the surface's domain: paths that leave it are
+    clipped by the axes, their data untouched. Draws into ``ax`` when given, else into a new Figure.
+    """
+    Figure, ticker = _matplotlib("tensorgrad.experiments.plot_paths")
+    from matplotlib.colors import LogNorm
+    from matplotlib.lines import Line2D
+
+    if not isinstance(surface, Surface):
+        raise TypeError(
+            "plot_paths: surface must be a Surface (such as SURFACES['rosenbrock']), got "
+            f"{type(surface).__name__}"
+        )
+    items = _as_paths(paths)
+    if ax is None:
+        fig = Figure(figsize=(7.5, 6.0), layout="constrained")
+        ax = fig.add_subplot()
+    else:
+        fig = ax.figure
+
+    X, Y, Z = surface.grid(300)
+    values, log = _levels(surface, Z, levels)
+    norm = LogNorm(vmin=values[0], vmax=values[-1]) if log else None
+    shown = np.clip(Z, values[0], None) if log else Z  # a log scale cannot place values <= 0
+    filled = ax.contourf(X, Y, shown, levels=values, norm=norm, cmap="viridis", alpha=0.55, extend="both")
+    ax.contour(X, Y, shown, levels=values, norm=norm, colors="white", linewidths=0.5, alpha=0.7)
+    ticks = dict(ticks=ticker.LogLocator(), format=ticker.LogFormatterSciNotation()) if log else {}
+    bar = fig.colorbar(filled, ax=ax, shrink=0.9, **ticks)
+    bar.set_label("f(x, y)" + (" (log scale)" if log else ""))
+
+    for path in items:
+        lr = "" if path.lr is None else f" (lr={path.lr:g})"
+        status = f", diverged after {path.steps} steps" if path.diverged else ""
+        (line,) = ax.plot(
+            path.points[:, 0],
+            path.points[:, 1],
+            marker="o",
+            markersize=3,
+            markevery=max(1, path.steps // 10),
+            linewidth=1.6,
+            label=f"{path.name}{lr}: f = {path.final_value:.3g}{status}",
+            zorder=3,
+        )
+        colour = line.get_color()
+        ax.scatter(*path.points[0], s=60, facecolors="white", edgecolors=colour, linewidths=2, zorder=4)
+        ax.scatter(*path.points[-1], s=60, marker="X" if path.diverged else "s", color=colour, zorder=4)
+
+    if surface.minima:
+        minima = np.array(surface.minima)
+        ax.scatter(minima[:, 0], minima[:, 1], s=220, marker="*", color="gold", edgecolors="black", zorder=5)
+
+    handles, labels = ax.get_legend_handles_labels()
+    markers = [
+        (
+            Line2D([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor="grey"),
+            "start",
+        ),
+        (Line2D([], [], linestyle="none", marker="s", color="grey"), "end"),
+    ]
+    if any(path.diverged for path in items):
+        markers.append((Line2D([], [], linestyle="none", marker="X", color="grey"), "end (diverged)"))
+    if surface.minima:
+        star = Line2D(
+            [], [], linestyle="none", marker="*", markersize=12, color="gold", markeredgecolor="black"
+        )
+        markers.append((star, "global minimum"))
+    ax.legend(
+        handles + [h for h, _ in markers], labels + [t for _, t in markers], loc="best", fontsize="small"
+    )
+
+    (xmin, xmax), (ymin, ymax) = surface.domain
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_title(f"{surface.title}: f = {surface.formula}" if title is None else title)
+    return fig

@@ -1,0 +1,189 @@
+"""compare_optimizers: a controlled experiment (same weights, same batches), its table, JSON and plot; and the
+quality bars of the built-in models on the digits."""
+
+import json
+
+import numpy as np
+import pytest
+
+import tensorgrad as tg
+import tensorgrad.data
+from tensorgrad import nn, optim
+from tensorgrad.experiments.compare import compare_optimizers, plot_comparison, write_outputs
+from tensorgrad.experiments.datasets import DATASETS, load_dataset
+from tensorgrad.experiments.models import cnn, mlp
+from tensorgrad.experiments.optimizers import DEFAULT_LR, make_optimizer
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return load_dataset("digits", seed=0)
+
+
+def small(digits, n_train=160, n_test=80):
+    """The first digits only: enough to train on in a fraction of a second."""
+    train_x, train_y = (a[:n_train] for a in digits.train.tensors)
+    test_x, test_y = (a[:n_test] for a in digits.test.tensors)
+    return (train_x, train_y), (test_x, test_y)
+
+
+def test_every_optimizer_starts_from_the_same_weights_and_sees_the_same_batches(digits):
+    seen = {}
+
+    def recording(name):
+        def build(params):
+            params = list(params)
+            seen[name] = [p.data.copy() for p in params]
+            return optim.SGD(params, lr=0.05)
+
+        return build
+
+    result = compare_optimizers(
+        lambda: mlp(), small(digits), {"a": recording("a"), "b": recording("b")}, epochs=2, progress=False
+    )
+    for before_a, before_b in zip(seen["a"], seen["b"]):
+        np.testing.assert_array_equal(before_a, before_b)
+    # the same rule on the same weights and batches gives the same run, step by step
+    assert result.runs["a"].history.steps["loss"] == result.runs["b"].history.steps["loss"]
+    assert result.runs["a"].history.history["val_loss"] == result.runs["b"].history.history["val_loss"]
+
+
+def test_the_comparison_matches_a_hand_written_loop_with_the_same_seed(digits):
+    (x, y), test = small(digits)
+    result = compare_optimizers(
+        lambda: mlp(), ((x, y), test), ["momentum"], epochs=2, batch_size=40, progress=False
+    )
+
+    tg.manual_seed(0)
+    model = mlp()
+    optimizer = make_optimizer("momentum", model.parameters())
+    losses = []
+    loader = tg.data.DataLoader(tg.data.TensorDataset(x, y), batch_size=40, shuffle=True, seed=0)
+    for _epoch in range(2):
+        for inputs, labels in loader:
+            optimizer.zero_grad()
+            loss = nn.CrossEntropyLoss()(model(inputs), labels)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+    assert result.runs["momentum"].history.steps["loss"] == losses
+
+
+def test_runs_record_steps_epochs_and_time_and_the_table_shows_them(digits):
+    result = compare_optimizers(
+        lambda: mlp(), small(digits), ["sgd", "adam"], epochs=3, batch_size=32, progress=False
+    )
+    assert list(result.runs) == ["sgd", "adam"]
+    assert result.steps_per_epoch == 5
+    for name, run in result.runs.items():
+        assert run.lr == DEFAULT_LR[name]
+        assert len(run.history.steps["loss"]) == 15
+        assert len(run.history.history["val_accuracy"]) == 3
+        assert all(t > 0 for t in run.history.history["time"])
+    lines = result.table().splitlines()
+    assert lines[0].split() == [
+        "optimizer",
+        "lr",
+        "train",
+        "loss",
+        "test",
+        "loss",
+        "test",
+        "accuracy",
+        "time/epoch",
+    ]
+    adam = result.runs["adam"].final
+    assert lines[3].split()[:5] == [
+        "adam",
+        f"{DEFAULT_LR['adam']:g}",
+        f"{adam['loss']:.4f}",
+        f"{adam['val_loss']:.4f}",
+        f"{100 * adam['val_accuracy']:.1f}%",
+    ]
+
+
+def test_learning_rates_can_be_given_by_name_and_errors_name_the_problem(digits):
+    result = compare_optimizers(lambda: mlp(), small(digits), {"sgd": 0.02}, epochs=1, progress=False)
+    assert result.runs["sgd"].lr == 0.02
+    result = compare_optimizers(
+        lambda: mlp(), small(digits), ["adam"], epochs=1, lr={"adam": 0.01}, progress=False
+    )
+    assert result.runs["adam"].lr == 0.01
+    with pytest.raises(ValueError, match="unknown optimizer 'adamax'"):
+        compare_optimizers(lambda: mlp(), small(digits), ["adamax"], epochs=1, progress=False)
+    with pytest.raises(ValueError, match="learning rate must be a positive number"):
+        compare_optimizers(lambda: mlp(), small(digits), {"sgd": -1.0}, epochs=1, progress=False)
+    with pytest.raises(ValueError, match="epochs must be a positive int"):
+        compare_optimizers(lambda: mlp(), small(digits), ["sgd"], epochs=0, progress=False)
+    with pytest.raises(TypeError, match="DataSplit .* or a pair"):
+        compare_optimizers(lambda: mlp(), "digits", ["sgd"], epochs=1, progress=False)
+
+
+def test_results_are_json_with_every_run_and_no_nan(digits):
+    result = compare_optimizers(lambda: mlp(), small(digits), ["sgd", "rmsprop"], epochs=2, progress=False)
+    loaded = json.loads(result.to_json())
+    assert set(loaded["runs"]) == {"sgd", "rmsprop"}
+    assert (
+        loaded["runs"]["sgd"]["history"]["val_accuracy"] == result.runs["sgd"].history.history["val_accuracy"]
+    )
+    assert len(loaded["runs"]["rmsprop"]["steps"]["loss"]) == 2 * result.steps_per_epoch
+    assert loaded["epochs"] == 2 and loaded["batch_size"] == 32
+
+
+def test_plot_comparison_draws_three_labelled_panels_with_a_legend_per_optimizer(digits):
+    result = compare_optimizers(lambda: mlp(), small(digits), ["sgd", "momentum"], epochs=2, progress=False)
+    result.info.update(dataset="digits", model="mlp")
+    figure = plot_comparison(result)
+    axes = figure.get_axes()
+    assert [ax.get_title() for ax in axes] == [
+        "Training loss per step",
+        "Test loss per epoch",
+        "Test accuracy per epoch",
+    ]
+    assert [ax.get_xlabel() for ax in axes] == ["epoch"] * 3
+    assert axes[2].get_ylabel() == "accuracy (%)"
+    assert axes[0].get_yscale() == "log"
+    legend = [t.get_text() for t in axes[0].get_legend().get_texts()]
+    assert legend == ["sgd (lr 0.1)", "momentum (lr 0.05)"]
+    final = 100 * result.runs["momentum"].history.history["val_accuracy"][-1]
+    assert f"momentum: {final:.1f}%" in [t.get_text() for t in axes[2].get_legend().get_texts()]
+    assert "mlp on digits" in figure._suptitle.get_text()
+
+
+def test_write_outputs_writes_the_curves_results_and_backward_graph(digits, tmp_path):
+    result = compare_optimizers(lambda: mlp(), small(digits), ["adam"], epochs=1, progress=False)
+    written = write_outputs(result, tmp_path, mlp(), digits)
+    names = sorted(p.name for p in written)
+    assert names == ["comparison.png", "comparison.svg", "graph.svg", "results.json", "results.txt"]
+    assert (tmp_path / "comparison.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<svg" in (tmp_path / "graph.svg").read_text()
+    assert json.loads((tmp_path / "results.json").read_text())["runs"]["adam"]["lr"] == DEFAULT_LR["adam"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == names  # no temporary files left
+
+
+def test_every_named_dataset_loads_as_a_train_test_split():
+    for name in ("digits", "xor", "spiral", "moons"):
+        split = load_dataset(name)
+        x, y = split.train.tensors
+        assert x.shape[1:] == split.input_shape
+        assert (len(split.train), len(split.test)) == ((1437, 360) if name == "digits" else (720, 180))
+        assert set(np.unique(y)) == set(range(split.classes))
+    assert set(DATASETS) == {"digits", "xor", "spiral", "moons", "mnist", "fashion", "cifar10"}
+    with pytest.raises(ValueError, match="unknown dataset 'imagenet'"):
+        load_dataset("imagenet")
+
+
+# The quality bars: the default models on the digits (stratified 80/20 split, seed 0), as `tensorgrad compare`
+# trains them, reach these test accuracies. These are shortened runs (the command's default is 20 epochs).
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "momentum"])
+def test_the_default_cnn_reaches_97_percent_on_the_digits(digits, optimizer):
+    result = compare_optimizers(lambda: cnn(), digits, [optimizer], epochs=12, seed=0, progress=False)
+    assert result.runs[optimizer].history.history["val_accuracy"][-1] >= 0.97
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "momentum"])
+def test_the_default_mlp_reaches_95_percent_on_the_digits(digits, optimizer):
+    result = compare_optimizers(lambda: mlp(), digits, [optimizer], epochs=12, seed=0, progress=False)
+    assert result.runs[optimizer].history.history["val_accuracy"][-1] >= 0.95
