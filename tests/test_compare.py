@@ -147,7 +147,10 @@ def test_plot_comparison_draws_three_labelled_panels_with_a_legend_per_optimizer
     assert legend == ["sgd (lr 0.1)", "momentum (lr 0.05)"]
     final = 100 * result.runs["momentum"].history.history["val_accuracy"][-1]
     assert f"momentum: {final:.1f}%" in [t.get_text() for t in axes[2].get_legend().get_texts()]
-    assert "mlp on digits" in figure._suptitle.get_text()
+    assert (
+        figure._suptitle.get_text()
+        == "The mlp on digits: 2 optimizers from the same initial weights (2 epochs, batch 32)"
+    )
 
 
 def test_write_outputs_writes_the_curves_results_and_backward_graph(digits, tmp_path):

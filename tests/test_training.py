@@ -425,7 +425,6 @@ def test_progress_false_prints_nothing(capsys):
 
 
 def test_progress_shows_a_tqdm_bar_per_epoch_on_stderr_with_train_and_val_metrics(capsys):
-    pytest.importorskip("tqdm")
     train = batches(*blobs(40), size=2)  # 20 steps: the postfix is refreshed mid-epoch too
     model = mlp()
     fit(
@@ -644,3 +643,34 @@ def test_history_plots_with_plot_history():
     history.record_epoch({"loss": 0.5, "val_loss": 0.8})
     figure = tg.viz.plot_history(history)
     assert len([ax for ax in figure.axes if ax.get_visible()]) == 1
+
+
+def test_progress_run_draws_one_labelled_bar_over_all_epochs(capsys):
+    train = batches(*blobs(40), size=4)  # 10 steps per epoch
+    model = mlp()
+    fit(
+        model,
+        nn.CrossEntropyLoss(),
+        optim.SGD(model.parameters(), lr=0.1),
+        train,
+        3,
+        progress="run",
+        label="sgd",
+    )
+    err = capsys.readouterr().err
+    assert "Epoch" not in err  # not one bar per epoch
+    assert "sgd: 100%" in err and "30/30" in err  # one bar: 3 epochs of 10 steps
+    assert "epoch=3/3" in err and "loss=" in err
+
+
+def test_progress_must_be_true_false_epoch_or_run():
+    model = mlp()
+    with pytest.raises(ValueError, match="progress must be True, False, 'epoch' or 'run', got 'steps'"):
+        fit(
+            model,
+            nn.CrossEntropyLoss(),
+            optim.SGD(model.parameters(), lr=0.1),
+            [(XOR_X, XOR_Y)],
+            1,
+            progress="steps",
+        )

@@ -13,6 +13,7 @@ from .optimizers import DEFAULT_LR, OPTIMIZERS, make_optimizer
 from .paths import OptimizerPath, compare_paths, optimize_path, plot_paths
 from .surfaces import SURFACES, Surface
 from .sweep import IntUniform, LogUniform, SweepResult, Uniform, plot_sweep, sweep
+from .tuning import training_objective
 
 __all__ = [
     "DATASETS",
@@ -39,4 +40,5 @@ __all__ = [
     "plot_sweep",
     "surfaces",
     "sweep",
+    "training_objective",
 ]

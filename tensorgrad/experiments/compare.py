@@ -157,16 +157,13 @@ def compare_optimizers(
             train_loader,
             epochs,
             val_loader=test_loader,
-            progress=_progress_label(name) if progress else False,
+            progress="run" if progress else False,
+            label=name,
         )
         runs[name] = Run(name, rate, history)
     steps = len(data.DataLoader(train, batch_size=batch_size))
     info = {"train_size": len(train), "test_size": len(test)}
     return Comparison(runs, epochs, batch_size, seed, steps, info)
-
-
-def _progress_label(name: str) -> Any:
-    return True
 
 
 def _datasets(data_split: Any) -> tuple[data.Dataset, data.Dataset]:
@@ -224,7 +221,7 @@ def plot_comparison(
     """
     from ..viz.plots import _matplotlib
 
-    Figure, _ = _matplotlib("tensorgrad.experiments.plot_comparison")
+    Figure, ticker = _matplotlib("tensorgrad.experiments.plot_comparison")
     fig = Figure(figsize=(15, 4.4), layout="constrained")
     step_ax, loss_ax, accuracy_ax = fig.subplots(1, 3)
     per_epoch = max(result.steps_per_epoch, 1)
@@ -248,11 +245,15 @@ def plot_comparison(
     loss_ax.set(title="Test loss per epoch", xlabel="epoch", ylabel="cross-entropy loss", yscale="log")
     accuracy_ax.set(title="Test accuracy per epoch", xlabel="epoch", ylabel="accuracy (%)")
     for ax in (step_ax, loss_ax, accuracy_ax):
+        ax.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
         ax.grid(alpha=0.35, which="both")
         ax.legend()
-    info = result.info
-    default = f"{info.get('model', 'model')} on {info.get('dataset', 'the data')}: the same initial weights"
-    fig.suptitle(title or f"{default}, {result.epochs} epochs, batch {result.batch_size}")
+    model, dataset = result.info.get("model", "model"), result.info.get("dataset", "the data")
+    default = (
+        f"The {model} on {dataset}: {len(result.runs)} optimizers from the same initial weights "
+        f"({result.epochs} epochs, batch {result.batch_size})"
+    )
+    fig.suptitle(title or default)
     return fig
 
 

@@ -130,6 +130,16 @@ _DISTRIBUTIONS = (Uniform, LogUniform, IntUniform)
 # the result
 
 
+def direction(mode: str, name: str, function: str) -> str:
+    """ "min" or "max": ``mode`` itself, or for "auto" "max" when ``name`` is an accuracy (ends in "accuracy"
+    or "acc", as ``val_accuracy``), "min" otherwise (a loss, an error)."""
+    if mode == "auto":
+        return "max" if name.endswith(("accuracy", "acc")) else "min"
+    if mode not in ("min", "max"):
+        raise ValueError(f"{function}: mode must be 'auto', 'min' or 'max', got {mode!r}")
+    return mode
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, Real) and not isinstance(value, bool)
 
@@ -187,13 +197,13 @@ class SweepResult:
             return np.array(values, dtype=np.float64 if name in self.metrics else None)
         return np.array(values, dtype=object)
 
-    def best(self, metric: str | None = None, mode: str = "min") -> dict[str, Any]:
+    def best(self, metric: str | None = None, mode: str = "auto") -> dict[str, Any]:
         """The row (a copy) with the smallest (``mode="min"``) or largest (``"max"``) finite ``metric``;
-        ``metric`` defaults to the first one. Ties go to the earlier row."""
+        ``metric`` defaults to the first one; "auto" is max for an accuracy, else min. Ties go to the
+        earlier row."""
         metric = self.metrics[0] if metric is None else metric
         self._check_column(metric, "best", metric_only=True)
-        if mode not in ("min", "max"):
-            raise ValueError(f"SweepResult.best: mode must be 'min' or 'max', got {mode!r}")
+        mode = direction(mode, metric, "SweepResult.best")
         values = self.column(metric)
         finite = np.flatnonzero(np.isfinite(values))
         if finite.size == 0:
@@ -205,8 +215,7 @@ class SweepResult:
         if sort_by is None:
             return list(self.rows)
         self._check_column(sort_by, "table")
-        if mode not in ("min", "max"):
-            raise ValueError(f"SweepResult.table: mode must be 'min' or 'max', got {mode!r}")
+        mode = direction(mode, sort_by, "SweepResult.table")
         if sort_by not in self.metrics and not all(_is_number(row[sort_by]) for row in self.rows):
             return sorted(self.rows, key=lambda row: str(row[sort_by]), reverse=mode == "max")
         sign = 1.0 if mode == "min" else -1.0
@@ -224,9 +233,10 @@ class SweepResult:
         numeric = [all(_is_number(row[name]) for row in rows) for name in header]
         return header, cells, numeric
 
-    def table(self, sort_by: str | None = None, mode: str = "min") -> str:
+    def table(self, sort_by: str | None = None, mode: str = "auto") -> str:
         """An aligned plain-text table, one line per row (numbers with 4 significant digits, right-aligned),
-        sorted by ``sort_by`` (ascending for ``mode="min"``, descending for "max"; nan rows last)."""
+        sorted by ``sort_by`` (ascending for ``mode="min"``, descending for "max", "auto": descending for an
+        accuracy; nan rows last)."""
         header, cells, numeric = self._cells(sort_by, mode)
         widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(header)]
 
@@ -237,7 +247,7 @@ class SweepResult:
         rule = "  ".join("-" * w for w in widths)
         return "\n".join([line(header), rule, *(line(c) for c in cells)])
 
-    def to_markdown(self, sort_by: str | None = None, mode: str = "min") -> str:
+    def to_markdown(self, sort_by: str | None = None, mode: str = "auto") -> str:
         """The table in Markdown (GitHub pipe table; numeric columns right-aligned)."""
         header, cells, numeric = self._cells(sort_by, mode)
         lines = [
@@ -538,7 +548,7 @@ def plot_sweep(
     ax: Axes | None = None,
     log_x: bool | str = "auto",
     *,
-    mode: str = "min",
+    mode: str = "auto",
     log_y: bool = False,
     title: str | None = None,
 ) -> Figure:
@@ -562,8 +572,7 @@ def plot_sweep(
     if by is not None and (by not in result.params or by == param):
         others = ", ".join(p for p in result.params if p != param) or "none"
         raise ValueError(f"plot_sweep: by must be another parameter of the sweep ({others}), got {by!r}")
-    if mode not in ("min", "max"):
-        raise ValueError(f"plot_sweep: mode must be 'min' or 'max', got {mode!r}")
+    mode = direction(mode, metric, "plot_sweep")
     if not result.rows:
         raise ValueError("plot_sweep: the sweep has no rows")
 

@@ -75,15 +75,17 @@ def fit(
     scheduler: Any = None,
     callbacks: Iterable[Callback] = (),
     metrics: Any = "auto",
-    progress: bool = True,
+    progress: bool | str = True,
     grad_clip: float | None = None,
+    label: str | None = None,
 ) -> History:
     """Train ``model`` for ``epochs`` passes over ``train_loader``; return the ``History``.
 
     ``loss_fn(outputs, targets)`` returns the batch's mean loss (a scalar Tensor). Loaders yield
     ``(inputs, targets)`` pairs of Tensors or numpy arrays. ``metrics``: "auto" (accuracy for
     classification), ``()`` for none, or a dict ``{name: fn(outputs, targets)}``. ``grad_clip`` clips the
-    gradients' total L2 norm before each step. ``progress=False`` prints nothing.
+    gradients' total L2 norm before each step. ``progress``: True (or "epoch") for a tqdm bar per epoch,
+    "run" for one bar over all epochs, False for nothing; ``label`` names the run in front of the bars.
 
     >>> import numpy as np, tensorgrad as tg
     >>> _ = tg.manual_seed(0)
@@ -99,7 +101,7 @@ def fit(
     )
     history = History()
     trainer = Trainer(model, optimizer, history, loss_fn, scheduler, int(epochs))
-    reporter = make_progress(progress)
+    reporter = make_progress(progress, label)
     functions: dict[str, Metric] | None = None
     for callback in callbacks:
         callback.on_train_begin(trainer)
