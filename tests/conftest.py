@@ -1,10 +1,14 @@
-"""Shared test settings: hypothesis runs deterministically, with no deadline (CI machines are noisy).
+"""Shared test settings: hypothesis runs deterministically, with no deadline (CI machines are noisy); a
+local HTTP server for download tests.
 
 Each property test tries 25 examples locally and 100 under CI (``CI`` set); ``HYPOTHESIS_EXAMPLES``
 overrides both.
 """
 
+import http.server
 import os
+import threading
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -23,3 +27,43 @@ settings.load_profile("default")
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(1234)
+
+
+@pytest.fixture
+def server(tmp_path, monkeypatch):
+    """Serves ``tmp_path/served`` over HTTP; records request paths; paths in ``truncate`` get half their
+    body under a full Content-Length before the connection closes."""
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    folder = tmp_path / "served"
+    folder.mkdir()
+    requests: list[str] = []
+    truncate: set[str] = set()
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(folder), **kwargs)
+
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            if self.path in truncate:
+                data = (folder / self.path.lstrip("/")).read_bytes()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data[: len(data) // 2])
+                self.close_connection = True
+                return
+            super().do_GET()
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    yield SimpleNamespace(url=url, folder=folder, requests=requests, truncate=truncate)
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join()

@@ -1,6 +1,7 @@
 """`tensorgrad compare` and `tensorgrad paths`, end to end: every option, and every bad input as one line."""
 
 import gzip
+import hashlib
 import io
 import json
 import os
@@ -218,3 +219,27 @@ def test_paths_draws_the_trajectories_over_a_surface(tmp_path, capsys):
 def test_bad_paths_input_is_one_line_and_a_non_zero_exit(argv, fragments, capsys):
     status, _, stderr = run(["paths", *argv], capsys)
     assert_one_line_error(status, stderr, *fragments)
+
+
+def test_compare_download_fetches_mnist_into_a_new_data_dir(server, tmp_path, monkeypatch, capsys):
+    from tensorgrad.data import Resource
+    from tensorgrad.data.datasets import mnist
+
+    make_mnist(server.folder / "files")
+    for raw in (server.folder / "files").glob("*-ubyte"):  # served as the canonical .gz files
+        raw.with_name(raw.name + ".gz").write_bytes(gzip.compress(raw.read_bytes()))
+        raw.unlink()
+    resources = []
+    for path in sorted((server.folder / "files").iterdir()):
+        data = path.read_bytes()
+        resources.append(Resource(path.name, hashlib.md5(data).hexdigest(), (server.url + "files/",)))
+    monkeypatch.setitem(mnist.RESOURCES, "mnist", tuple(resources))
+    data_dir = tmp_path / "new" / "data"  # made by --download
+    argv = ["compare", "--dataset", "mnist", "--data-dir", str(data_dir), "--download", "--optimizers", "sgd"]
+    status, stdout, stderr = run([*argv, "--epochs", "1", "--out", str(tmp_path / "out"), "--quiet"], capsys)
+    assert status == 0, stderr
+    assert "64 train, 32 test" in stdout
+    assert sorted(p.name for p in (data_dir / "mnist").iterdir()) == sorted(r.filename for r in resources)
+    assert len(server.requests) == 4
+    status, _, _ = run([*argv, "--epochs", "1", "--out", str(tmp_path / "out"), "--quiet"], capsys)
+    assert status == 0 and len(server.requests) == 4  # present files are not fetched again

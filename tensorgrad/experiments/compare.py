@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .. import data, nn, random
+from .. import nn, random
+from ..data import DataLoader, Dataset, TensorDataset
 from ..optim import Optimizer
 from ..training import History, fit
 from .datasets import DataSplit
@@ -117,7 +118,7 @@ class Comparison:
 
 def compare_optimizers(
     model_fn: Callable[[], nn.Module],
-    data_split: DataSplit | tuple[Any, Any],
+    data: DataSplit | tuple[Any, Any],
     optimizers: Sequence[str] | Mapping[str, float | OptimizerSpec] = ("sgd", "momentum", "rmsprop", "adam"),
     epochs: int = 10,
     seed: int = 0,
@@ -129,12 +130,12 @@ def compare_optimizers(
 ) -> Comparison:
     """Train ``model_fn()`` once per optimizer from the same initial weights on the same batches.
 
-    ``data_split``: a ``DataSplit`` (``load_dataset``), or a pair ``(train, test)`` of datasets or of
+    ``data``: a ``DataSplit`` (``load_dataset``), or a pair ``(train, test)`` of datasets or of
     ``(inputs, labels)`` array pairs. ``optimizers``: names (sgd, momentum, rmsprop, adam) with their
     learning rates from ``lr`` or ``DEFAULT_LR``, or a mapping name -> learning rate, or name -> a function
     ``params -> Optimizer`` for anything else. ``loss_fn`` defaults to cross-entropy.
     """
-    train, test = _datasets(data_split)
+    train, test = _datasets(data)
     specs = _optimizer_specs(optimizers, lr or {})
     if not (isinstance(epochs, int) and epochs >= 1):
         raise ValueError(f"compare_optimizers: epochs must be a positive int, got {epochs!r}")
@@ -148,8 +149,8 @@ def compare_optimizers(
         model = model_fn()
         model.load_state_dict(initial)
         optimizer = build(model.parameters())
-        train_loader = data.DataLoader(train, batch_size=batch_size, shuffle=True, seed=seed)
-        test_loader = data.DataLoader(test, batch_size=max(batch_size, 256))
+        train_loader = DataLoader(train, batch_size=batch_size, shuffle=True, seed=seed)
+        test_loader = DataLoader(test, batch_size=max(batch_size, 256))
         history = fit(
             model,
             loss_fn,
@@ -161,23 +162,23 @@ def compare_optimizers(
             label=name,
         )
         runs[name] = Run(name, rate, history)
-    steps = len(data.DataLoader(train, batch_size=batch_size))
+    steps = len(DataLoader(train, batch_size=batch_size))
     info = {"train_size": len(train), "test_size": len(test)}
     return Comparison(runs, epochs, batch_size, seed, steps, info)
 
 
-def _datasets(data_split: Any) -> tuple[data.Dataset, data.Dataset]:
-    if isinstance(data_split, DataSplit):
-        return data_split.train, data_split.test
-    if not (isinstance(data_split, (tuple, list)) and len(data_split) == 2):
+def _datasets(data: Any) -> tuple[Dataset, Dataset]:
+    if isinstance(data, DataSplit):
+        return data.train, data.test
+    if not (isinstance(data, (tuple, list)) and len(data) == 2):
         raise TypeError(
-            "compare_optimizers: data_split must be a DataSplit (load_dataset) or a pair (train, test), "
-            f"got {type(data_split).__name__}"
+            "compare_optimizers: data must be a DataSplit (load_dataset) or a pair (train, test), "
+            f"got {type(data).__name__}"
         )
     parts = []
-    for part in data_split:
+    for part in data:
         if isinstance(part, (tuple, list)):
-            part = data.TensorDataset(*part)
+            part = TensorDataset(*part)
         parts.append(part)
     return parts[0], parts[1]
 
@@ -305,7 +306,7 @@ def write_outputs(result: Comparison, folder: Path, model: nn.Module, split: Dat
         atomic_write(folder / name, (text + "\n").encode(), op="compare")
         written.append(folder / name)
 
-    inputs, labels = next(iter(data.DataLoader(split.train, batch_size=4)))
+    inputs, labels = next(iter(DataLoader(split.train, batch_size=4)))
     loss = nn.CrossEntropyLoss()(model(inputs), labels)
     with viz.record_backward():
         loss.backward()
