@@ -28,6 +28,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --out benchmarks/results
+	$(BIN)/python benchmarks/training.py
 
 graphviz:
 	@bash scripts/ensure-graphviz.sh

@@ -103,3 +103,24 @@ def test_unknown_workload_or_implementation_is_a_usage_error():
         result = run_suite("--quick", *args)
         assert result.returncode == 2
         assert "choose from" in result.stderr
+
+
+def test_the_training_layer_benchmark_runs_and_reports_ratios():
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "training.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("loader:") and lines[4].startswith("fit:")
+    rows = {line.split("  ")[1].strip(): line.split()[-1] for line in lines if line.endswith("x")}
+    assert set(rows) == {
+        "numpy indexing",
+        "DataLoader",
+        "hand-written loop",
+        "fit(progress=False)",
+        "fit(progress=True)",
+    }
+    assert rows["numpy indexing"] == rows["hand-written loop"] == "1.00x"  # each ratio is to the first row
