@@ -1,4 +1,5 @@
-"""The ``tensorgrad`` command (also ``python -m tensorgrad``)."""
+"""The ``tensorgrad`` command (also ``python -m tensorgrad``): compare optimizers, draw their paths and
+backward passes."""
 
 from __future__ import annotations
 
@@ -220,54 +221,88 @@ def _writable_folder(folder: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     from .experiments.datasets import DATASETS
+    from .experiments.optimizers import DEFAULT_LR
     from .experiments.surfaces import SURFACES
 
-    parser = _Parser(prog="tensorgrad", description=__doc__)
-    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+    parser = _Parser(
+        prog="tensorgrad",
+        description="tensorgrad compare (the default) trains one network with SGD, Momentum, RMSProp and "
+        "Adam and compares them; paths draws optimizers over a loss surface; graph draws a backward pass.",
+    )
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
+    summary = "train one network with SGD, Momentum, RMSProp and Adam and compare them (the default)"
     run = commands.add_parser(
-        "compare", help="train one network with SGD, Momentum, RMSProp and Adam and compare (the default)"
+        "compare",
+        help=summary,
+        description=summary[0].upper() + summary[1:-14] + ": the same initial weights, the same batches. "
+        "Prints a table; writes the curves, results.json and the backward pass into --out.",
     )
     run.add_argument("--dataset", choices=DATASETS, default="digits", help="the data (default digits)")
     run.add_argument(
         "--data-dir",
+        metavar="DIR",
         help="where mnist/fashion/cifar10 files are (default $TENSORGRAD_DATA or ~/.cache/tensorgrad)",
     )
     run.add_argument("--download", action="store_true", help="fetch missing mnist/fashion/cifar10 files")
     run.add_argument("--model", choices=("mlp", "cnn"), default="cnn", help="the network (default cnn)")
     run.add_argument(
-        "--optimizers", default="sgd,momentum,rmsprop,adam", help="comma-separated (default all four)"
+        "--optimizers",
+        metavar="NAMES",
+        default="sgd,momentum,rmsprop,adam",
+        help="comma-separated (default sgd,momentum,rmsprop,adam)",
     )
     run.add_argument(
         "--lr",
         nargs="+",
         metavar="NAME=VALUE",
-        help="learning rates, e.g. --lr sgd=0.1 adam=0.003 (defaults: sgd 0.1, momentum 0.05, rmsprop 0.001, "
-        "adam 0.003)",
+        help="learning rates, e.g. --lr sgd=0.1 adam=0.003 (defaults: "
+        + ", ".join(f"{name} {rate:g}" for name, rate in DEFAULT_LR.items())
+        + ")",
     )
-    run.add_argument("--epochs", type=int, default=20, help="epochs (default 20)")
-    run.add_argument("--batch-size", type=int, default=32, help="batch size (default 32)")
-    run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    run.add_argument("--epochs", type=int, metavar="N", default=20, help="epochs (default 20)")
+    run.add_argument("--batch-size", type=int, metavar="N", default=32, help="batch size (default 32)")
+    run.add_argument("--seed", type=int, metavar="N", default=0, help="random seed (default 0)")
     run.add_argument(
         "--out",
+        metavar="DIR",
         default="results/compare",
         help="folder for the plots and results.json (default results/compare)",
     )
     run.add_argument("--quiet", action="store_true", help="no progress bars")
     run.set_defaults(handler=compare)
 
-    draw_paths = commands.add_parser("paths", help="draw optimizer trajectories over a loss surface")
-    draw_paths.add_argument(
-        "--surface", choices=tuple(SURFACES), default="rosenbrock", help="(default rosenbrock)"
+    summary = "draw optimizer trajectories over a loss surface"
+    draw_paths = commands.add_parser(
+        "paths",
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ", each optimizer from the same start, with "
+        "tensorgrad's own autograd and optimizers.",
     )
     draw_paths.add_argument(
-        "--out", default="paths.png", help="the picture: .png, .svg or .pdf (default paths.png)"
+        "--surface", choices=tuple(SURFACES), default="rosenbrock", help="the function (default rosenbrock)"
     )
-    draw_paths.add_argument("--optimizers", default="sgd,momentum,rmsprop,adam", help="comma-separated")
     draw_paths.add_argument(
-        "--lr", nargs="+", metavar="NAME=VALUE", help="learning rates, e.g. --lr adam=0.1"
+        "--out",
+        metavar="FILE",
+        default="paths.png",
+        help="the picture: .png, .svg or .pdf (default paths.png)",
     )
-    draw_paths.add_argument("--steps", type=int, default=1000, help="optimizer steps (default 1000)")
+    draw_paths.add_argument(
+        "--optimizers",
+        metavar="NAMES",
+        default="sgd,momentum,rmsprop,adam",
+        help="comma-separated (default sgd,momentum,rmsprop,adam)",
+    )
+    draw_paths.add_argument(
+        "--lr",
+        nargs="+",
+        metavar="NAME=VALUE",
+        help="learning rates, e.g. --lr adam=0.1 (default: rates that suit the surface)",
+    )
+    draw_paths.add_argument(
+        "--steps", type=int, metavar="N", default=1000, help="optimizer steps (default 1000)"
+    )
     draw_paths.add_argument("--start", metavar="X,Y", help="the starting point (default: the surface's own)")
     draw_paths.set_defaults(handler=paths)
 
