@@ -128,6 +128,10 @@ def compare(args: argparse.Namespace) -> int:
     written = comparing.write_outputs(result, out, build(split.input_shape, split.classes), split)
     print()
     print(f"wrote to {out}/: {', '.join(path.name for path in written)}")
+    if any(path.suffix == ".dot" for path in written):
+        print(
+            f"note: Graphviz's dot is not installed: render the backward pass with dot -Tsvg {out}/graph.dot"
+        )
     return 0
 
 

@@ -190,3 +190,13 @@ def test_the_default_cnn_reaches_97_percent_on_the_digits(digits, optimizer):
 def test_the_default_mlp_reaches_95_percent_on_the_digits(digits, optimizer):
     result = compare_optimizers(lambda: mlp(), digits, [optimizer], epochs=12, seed=0, progress=False)
     assert result.runs[optimizer].history.history["val_accuracy"][-1] >= 0.95
+
+
+def test_without_graphviz_the_backward_pass_is_written_as_dot_source(digits, tmp_path, monkeypatch):
+    result = compare_optimizers(lambda: mlp(), small(digits), ["sgd"], epochs=1, progress=False)
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` to be found
+    written = write_outputs(result, out, mlp(), digits)
+    assert "graph.dot" in [p.name for p in written] and not (out / "graph.svg").exists()
+    assert (out / "graph.dot").read_text().startswith("digraph")
