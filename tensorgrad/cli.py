@@ -96,6 +96,8 @@ def compare(args: argparse.Namespace) -> int:
     rates = _learning_rates(args.lr, OPTIMIZERS)
     if args.epochs < 1 or args.batch_size < 1:
         raise CommandError("--epochs and --batch-size must be positive integers")
+    if args.seed < 0:
+        raise CommandError(f"--seed must be a non-negative integer, got {args.seed}")
     out = _writable_folder(Path(args.out))
     try:
         split = load_dataset(args.dataset, args.data_dir, download=args.download, seed=args.seed)

@@ -137,6 +137,7 @@ def test_compare_reads_cifar10_binary_from_the_data_dir(tmp_path, capsys):
         (["--lr", "adam=-1"], ["must be a positive number"]),
         (["--lr", "nadam=0.1"], ["unknown optimizer 'nadam'"]),
         (["--epochs", "0"], ["--epochs and --batch-size must be positive"]),
+        (["--seed", "-1"], ["--seed must be a non-negative integer, got -1"]),
         (["--epochs", "two"], ["--epochs", "invalid int value: 'two'"]),
         (["--dataset", "xor", "--model", "cnn"], ["cnn: needs images", "use the mlp"]),
         (

@@ -200,3 +200,19 @@ def test_without_graphviz_the_backward_pass_is_written_as_dot_source(digits, tmp
     written = write_outputs(result, out, mlp(), digits)
     assert "graph.dot" in [p.name for p in written] and not (out / "graph.svg").exists()
     assert (out / "graph.dot").read_text().startswith("digraph")
+
+
+def test_an_optimizer_that_diverges_is_a_result_not_a_crash(digits, tmp_path):
+    result = compare_optimizers(
+        lambda: mlp(), small(digits), {"sgd": 1e9, "adam": 3e-3}, epochs=2, progress=False
+    )
+    sgd, adam = result.runs["sgd"], result.runs["adam"]
+    assert sgd.diverged == "the loss became nan at epoch 1, step 3"
+    assert len(sgd.history.steps["loss"]) == 2  # the two finite steps before it
+    assert adam.diverged is None and len(adam.history.history["val_accuracy"]) == 2
+    lines = result.table().splitlines()
+    assert lines[2].split() == ["sgd", "1e+09", "diverged", "-", "-", "-"]
+    assert lines[-1] == "sgd diverged: the loss became nan at epoch 1, step 3"
+    assert json.loads(result.to_json())["runs"]["sgd"]["diverged"] == sgd.diverged
+    legend = [t.get_text() for t in plot_comparison(result).get_axes()[2].get_legend().get_texts()]
+    assert legend[0] == "sgd: diverged"

@@ -674,3 +674,20 @@ def test_progress_must_be_true_false_epoch_or_run():
             1,
             progress="steps",
         )
+
+
+def test_a_nan_loss_error_carries_the_history_recorded_until_then():
+    train = batches(*blobs(40), size=10)  # 4 steps per epoch
+    calls = []
+
+    def loss_fn(outputs, targets):
+        calls.append(None)
+        loss = nn.functional.cross_entropy(outputs, targets)
+        return loss * float("nan") if len(calls) == 7 else loss  # epoch 2, step 3
+
+    model = mlp()
+    with pytest.raises(FloatingPointError) as caught:
+        fit(model, loss_fn, optim.SGD(model.parameters(), lr=0.1), train, 5, progress=False)
+    history = caught.value.history
+    assert len(history.steps["loss"]) == 6 and all(np.isfinite(history.steps["loss"]))  # 4 + 2 steps
+    assert history.epochs == 1 and len(history.history["loss"]) == 1  # the finished epoch

@@ -43,11 +43,13 @@ OptimizerSpec = Callable[[Any], Optimizer]
 
 @dataclass
 class Run:
-    """One optimizer's training: its name, its learning rate (when known) and the ``History`` of ``fit``."""
+    """One optimizer's training: its name, its learning rate (when known) and the ``History`` of ``fit``;
+    ``diverged`` says where the loss became nan or inf, when it did (the history then ends there)."""
 
     name: str
     lr: float | None
     history: History
+    diverged: str | None = None
 
     @property
     def final(self) -> dict[str, float]:
@@ -79,10 +81,10 @@ class Comparison:
                 (
                     run.name,
                     "-" if run.lr is None else f"{run.lr:g}",
-                    _number(final.get("loss")),
-                    _number(final.get("val_loss")),
-                    _percent(final.get("val_accuracy")),
-                    f"{final['seconds_per_epoch']:.3f} s",
+                    "diverged" if run.diverged else _number(final.get("loss")),
+                    "-" if run.diverged else _number(final.get("val_loss")),
+                    "-" if run.diverged else _percent(final.get("val_accuracy")),
+                    "-" if math.isnan(final["seconds_per_epoch"]) else f"{final['seconds_per_epoch']:.3f} s",
                 )
             )
         widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
@@ -94,6 +96,7 @@ class Comparison:
             lines.append("  ".join(cells))
             if r == 0:
                 lines.append("  ".join("-" * w for w in widths))
+        lines += [f"{run.name} diverged: {run.diverged}" for run in self.runs.values() if run.diverged]
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -106,7 +109,12 @@ class Comparison:
                 "seed": self.seed,
                 "steps_per_epoch": self.steps_per_epoch,
                 "runs": {
-                    name: {"lr": run.lr, "final": run.final, **run.history.to_dict()}
+                    name: {
+                        "lr": run.lr,
+                        "diverged": run.diverged,
+                        "final": run.final,
+                        **run.history.to_dict(),
+                    }
                     for name, run in self.runs.items()
                 },
             }
@@ -151,17 +159,22 @@ def compare_optimizers(
         optimizer = build(model.parameters())
         train_loader = DataLoader(train, batch_size=batch_size, shuffle=True, seed=seed)
         test_loader = DataLoader(test, batch_size=max(batch_size, 256))
-        history = fit(
-            model,
-            loss_fn,
-            optimizer,
-            train_loader,
-            epochs,
-            val_loader=test_loader,
-            progress="run" if progress else False,
-            label=name,
-        )
-        runs[name] = Run(name, rate, history)
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):  # a run that blows up is reported in the table
+                history = fit(
+                    model,
+                    loss_fn,
+                    optimizer,
+                    train_loader,
+                    epochs,
+                    val_loader=test_loader,
+                    progress="run" if progress else False,
+                    label=name,
+                )
+            runs[name] = Run(name, rate, history)
+        except FloatingPointError as error:  # a learning rate too large: a result, not a failure
+            reason = str(error).removeprefix("fit: ").split(";")[0]
+            runs[name] = Run(name, rate, error.history, diverged=reason)
     steps = len(DataLoader(train, batch_size=batch_size))
     info = {"train_size": len(train), "test_size": len(test)}
     return Comparison(runs, epochs, batch_size, seed, steps, info)
@@ -216,6 +229,7 @@ def plot_comparison(
 ) -> Figure:
     """The curves side by side: training loss per step, test loss and test accuracy per epoch.
 
+    A run that diverged ends where its loss became nan (an x marks its last finite step loss).
     Step losses are noisy; each optimizer's raw curve is drawn faintly with an exponential moving average
     over it (``smoothing``: the average's weight on the past, by default one giving a window of about half
     an epoch). The x axis is the epoch in all three panels, so they line up.
@@ -235,13 +249,14 @@ def plot_comparison(
         x = np.arange(1, steps.size + 1) / per_epoch
         step_ax.plot(x, steps, color=colour, alpha=0.18, linewidth=0.8)
         step_ax.plot(x, _moving_average(steps, smoothing), color=colour, linewidth=1.8, label=label)
-        epochs = np.arange(1, result.epochs + 1)
+        if run.diverged and steps.size:
+            step_ax.plot(x[-1], steps[-1], "x", color=colour, markersize=9, markeredgewidth=2)
         h = run.history.history
-        loss_ax.plot(epochs, h["val_loss"], color=colour, marker="o", markersize=3, label=label)
-        accuracy = 100 * np.asarray(h["val_accuracy"], dtype=float)
-        accuracy_ax.plot(
-            epochs, accuracy, color=colour, marker="o", markersize=3, label=f"{name}: {accuracy[-1]:.1f}%"
-        )
+        epochs = np.arange(1, len(h.get("val_loss", [])) + 1)
+        loss_ax.plot(epochs, h.get("val_loss", []), color=colour, marker="o", markersize=3, label=label)
+        accuracy = 100 * np.asarray(h.get("val_accuracy", []), dtype=float)
+        final = "diverged" if run.diverged else f"{accuracy[-1]:.1f}%"
+        accuracy_ax.plot(epochs, accuracy, color=colour, marker="o", markersize=3, label=f"{name}: {final}")
     step_ax.set(title="Training loss per step", xlabel="epoch", ylabel="cross-entropy loss", yscale="log")
     loss_ax.set(title="Test loss per epoch", xlabel="epoch", ylabel="cross-entropy loss", yscale="log")
     accuracy_ax.set(title="Test accuracy per epoch", xlabel="epoch", ylabel="accuracy (%)")

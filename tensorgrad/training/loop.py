@@ -23,7 +23,8 @@ same batches. Around it, per epoch:
    steps 2-3) are appended to the history and shown; ``callback.on_epoch_end(epoch, logs, trainer)``.
 
 Epochs are counted from 1. Training stops early when a callback sets ``trainer.stop_training``. A loss that is
-nan or inf raises ``FloatingPointError`` naming the epoch and step, before the step corrupts the parameters.
+nan or inf raises ``FloatingPointError`` naming the epoch and step, before the step corrupts the parameters;
+the error's ``history`` attribute holds what was recorded until then.
 ``fit`` leaves the model in training mode, as a hand-written loop does. When an error escapes (a nan loss,
 Ctrl-C), the progress bar is closed and the error goes on; ``on_train_end`` is not called.
 """
@@ -133,6 +134,9 @@ def fit(
                 history.update_last_epoch(logs)  # what the callbacks wrote into the logs
             if trainer.stop_training:
                 break
+    except FloatingPointError as error:
+        error.history = history  # what was recorded before the loss became nan: its steps, finished epochs
+        raise
     finally:
         if reporter is not None:
             reporter.close()
