@@ -214,6 +214,8 @@ def test_paths_draws_the_trajectories_over_a_surface(tmp_path, capsys):
         (["--out", "paths.gif"], ["must end in .png, .svg or .pdf"]),
         (["--out", "/no/such/folder/p.png"], ["folder /no/such/folder does not exist"]),
         (["--start", "1"], ["--start '1'", "X,Y"]),
+        (["--start", "1e9,0"], ["start must lie within |x|, |y| <= 1e+06"]),
+        (["--steps", "-3"], ["steps must be an integer >= 0, got -3"]),
         (["--optimizers", "lbfgs"], ["unknown optimizer 'lbfgs'"]),
     ],
 )

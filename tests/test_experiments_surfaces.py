@@ -339,6 +339,10 @@ def test_bad_arguments_are_clear_errors():
         optimize_path(rosenbrock, (1.0, 2.0, 3.0), "sgd")
     with pytest.raises(ValueError, match="start must be two finite numbers"):
         optimize_path(rosenbrock, (math.nan, 2.0), "sgd")
+    with pytest.raises(
+        ValueError, match=r"start must lie within \|x\|, \|y\| <= 1e\+06, got \(1000000000\.0, 0\.0\)"
+    ):
+        optimize_path(rosenbrock, (1e9, 0.0), "sgd")
     with pytest.raises(ValueError, match="only a Surface has a default start"):
         optimize_path(lambda p: (p**2).sum(), None, "sgd")
     with pytest.raises(ValueError, match="steps must be an integer >= 0"):

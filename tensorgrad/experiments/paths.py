@@ -101,6 +101,8 @@ def _start_point(fn: Any, start: Any, function: str) -> np.ndarray:
         raise TypeError(f"{function}: start must be a pair of numbers (x, y), got {start!r}") from None
     if point.shape != (2,) or not np.isfinite(point).all():
         raise ValueError(f"{function}: start must be two finite numbers (x, y), got {start!r}")
+    if np.abs(point).max() > BOUND:
+        raise ValueError(f"{function}: start must lie within |x|, |y| <= {BOUND:g}, got {start!r}")
     return point
 
 
