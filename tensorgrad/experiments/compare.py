@@ -31,6 +31,7 @@ from ..optim import Optimizer
 from ..training import History, fit
 from .datasets import DataSplit
 from .optimizers import DEFAULT_LR, OPTIMIZERS, make_optimizer
+from .text import text_table
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -74,7 +75,7 @@ class Comparison:
     def table(self) -> str:
         """A plain-text table: final train loss, test loss and accuracy, and time per epoch, per optimizer."""
         header = ("optimizer", "lr", "train loss", "test loss", "test accuracy", "time/epoch")
-        rows = [header]
+        rows = []
         for run in self.runs.values():
             final = run.final
             rows.append(
@@ -87,17 +88,8 @@ class Comparison:
                     "-" if math.isnan(final["seconds_per_epoch"]) else f"{final['seconds_per_epoch']:.3f} s",
                 )
             )
-        widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-        lines = []
-        for r, row in enumerate(rows):
-            cells = [
-                cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))
-            ]
-            lines.append("  ".join(cells))
-            if r == 0:
-                lines.append("  ".join("-" * w for w in widths))
-        lines += [f"{run.name} diverged: {run.diverged}" for run in self.runs.values() if run.diverged]
-        return "\n".join(lines)
+        notes = [f"{run.name} diverged: {run.diverged}" for run in self.runs.values() if run.diverged]
+        return "\n".join([text_table(header, rows, [False] + [True] * 5), *notes])
 
     def to_dict(self) -> dict[str, Any]:
         """Everything measured, as plain JSON-ready numbers (non-finite values become ``None``)."""

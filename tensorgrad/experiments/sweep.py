@@ -38,7 +38,7 @@ import itertools
 import json
 import math
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from numbers import Real
 from typing import TYPE_CHECKING, Any
@@ -48,6 +48,7 @@ import numpy as np
 from ..files import atomic_write
 from ..tensor import Tensor
 from ..viz.plots import _matplotlib
+from .text import text_table
 
 if TYPE_CHECKING:  # only for the annotations; matplotlib is imported lazily
     from matplotlib.axes import Axes
@@ -237,15 +238,7 @@ class SweepResult:
         """An aligned plain-text table, one line per row (numbers with 4 significant digits, right-aligned),
         sorted by ``sort_by`` (ascending for ``mode="min"``, descending for "max", "auto": descending for an
         accuracy; nan rows last)."""
-        header, cells, numeric = self._cells(sort_by, mode)
-        widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(header)]
-
-        def line(values: Sequence[str]) -> str:
-            parts = [v.rjust(w) if right else v.ljust(w) for v, w, right in zip(values, widths, numeric)]
-            return "  ".join(parts).rstrip()
-
-        rule = "  ".join("-" * w for w in widths)
-        return "\n".join([line(header), rule, *(line(c) for c in cells)])
+        return text_table(*self._cells(sort_by, mode))
 
     def to_markdown(self, sort_by: str | None = None, mode: str = "auto") -> str:
         """The table in Markdown (GitHub pipe table; numeric columns right-aligned)."""
