@@ -105,9 +105,8 @@ def compare(args: argparse.Namespace) -> int:
         message = " ".join(str(err).split()).replace("Pass download=True", "Pass --download")
         raise CommandError(message) from None
     build = MODELS[args.model]
-    build(
-        split.input_shape, split.classes
-    )  # an unsuitable model (the cnn on points) fails here, before training
+    # built now so that an unsuitable model (the cnn on points) fails before training; drawn at the end
+    graph_model = build(split.input_shape, split.classes)
     print(
         f"tensorgrad compare: the {args.model} on {split.name} ({split.description}; "
         f"{len(split.train)} train, "
@@ -127,7 +126,7 @@ def compare(args: argparse.Namespace) -> int:
     result.info.update(dataset=split.name, model=args.model)
     print()
     print(result.table())
-    written = comparing.write_outputs(result, out, build(split.input_shape, split.classes), split)
+    written = comparing.write_outputs(result, out, graph_model, split)
     print()
     print(f"wrote to {out}/: {', '.join(path.name for path in written)}")
     if any(path.suffix == ".dot" for path in written):

@@ -82,7 +82,8 @@ def test_compare_trains_each_optimizer_prints_the_table_and_writes_every_output(
     results = json.loads((out / "results.json").read_text())
     assert results["dataset"] == "digits" and results["model"] == "mlp" and results["epochs"] == 2
     assert list(results["runs"]) == ["sgd", "adam"]
-    assert "Epoch" in stderr or "sgd" in stderr  # the progress bars go to stderr
+    assert "sgd: 100%" in stderr and "adam: 100%" in stderr  # one progress bar per optimizer, on stderr
+    assert "epoch=2/2" in stderr
 
 
 def test_compare_is_the_default_command_and_takes_every_option(tmp_path, capsys):

@@ -47,6 +47,7 @@ import numpy as np
 
 from ..files import atomic_write
 from ..tensor import Tensor
+from ..training.metrics import resolve_mode
 from ..viz.plots import _matplotlib
 from .text import text_table
 
@@ -131,16 +132,6 @@ _DISTRIBUTIONS = (Uniform, LogUniform, IntUniform)
 # the result
 
 
-def direction(mode: str, name: str, function: str) -> str:
-    """ "min" or "max": ``mode`` itself, or for "auto" "max" when ``name`` is an accuracy (ends in "accuracy"
-    or "acc", as ``val_accuracy``), "min" otherwise (a loss, an error)."""
-    if mode == "auto":
-        return "max" if name.endswith(("accuracy", "acc")) else "min"
-    if mode not in ("min", "max"):
-        raise ValueError(f"{function}: mode must be 'auto', 'min' or 'max', got {mode!r}")
-    return mode
-
-
 def _is_number(value: Any) -> bool:
     return isinstance(value, Real) and not isinstance(value, bool)
 
@@ -204,7 +195,7 @@ class SweepResult:
         earlier row."""
         metric = self.metrics[0] if metric is None else metric
         self._check_column(metric, "best", metric_only=True)
-        mode = direction(mode, metric, "SweepResult.best")
+        mode = resolve_mode(metric, mode, "SweepResult.best", otherwise="min")
         values = self.column(metric)
         finite = np.flatnonzero(np.isfinite(values))
         if finite.size == 0:
@@ -216,7 +207,7 @@ class SweepResult:
         if sort_by is None:
             return list(self.rows)
         self._check_column(sort_by, "table")
-        mode = direction(mode, sort_by, "SweepResult.table")
+        mode = resolve_mode(sort_by, mode, "SweepResult.table", otherwise="min")
         if sort_by not in self.metrics and not all(_is_number(row[sort_by]) for row in self.rows):
             return sorted(self.rows, key=lambda row: str(row[sort_by]), reverse=mode == "max")
         sign = 1.0 if mode == "min" else -1.0
@@ -565,7 +556,7 @@ def plot_sweep(
     if by is not None and (by not in result.params or by == param):
         others = ", ".join(p for p in result.params if p != param) or "none"
         raise ValueError(f"plot_sweep: by must be another parameter of the sweep ({others}), got {by!r}")
-    mode = direction(mode, metric, "plot_sweep")
+    mode = resolve_mode(metric, mode, "plot_sweep", otherwise="min")
     if not result.rows:
         raise ValueError("plot_sweep: the sweep has no rows")
 

@@ -1,10 +1,10 @@
 """A training run as a function of its hyperparameters, for ``sweep``: the learning-rate, batch-size and
 momentum tuning of the classic optimizer tutorials.
 
-    from tensorgrad.experiments import LogUniform, load_dataset, models, plot_sweep, sweep, training_objective
+    from tensorgrad.experiments import load_dataset, models, plot_sweep, sweep, training_objective
     objective = training_objective(models.mlp, load_dataset("digits"), optimizer="momentum", epochs=5)
     result = sweep(objective, {"lr": [0.003, 0.01, 0.03, 0.1, 0.3, 1.0], "batch_size": [16, 64]})
-    print(result.table(sort_by="val_accuracy", mode="max"))
+    print(result.table(sort_by="val_accuracy"))  # best first
     plot_sweep(result, "lr", "val_accuracy", by="batch_size")
 
 Each call trains a fresh model, built under ``tg.manual_seed(seed)``, for ``epochs`` epochs on batches
@@ -20,12 +20,12 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
-from .. import data, nn, random
-from ..training import fit
+from .. import nn
+from .compare import compare_optimizers
 from .datasets import DataSplit
 from .optimizers import OPTIMIZERS, make_optimizer
+
+DIVERGED = {"loss": math.nan, "val_loss": math.nan, "val_accuracy": math.nan}
 
 
 def training_objective(
@@ -37,41 +37,35 @@ def training_objective(
 ) -> Callable[..., dict[str, float]]:
     """``objective(lr=None, batch_size=32, seed=0, **options) -> {"loss", "val_loss", "val_accuracy"}``.
 
-    ``model_fn()`` builds the network (as for ``compare_optimizers``); ``optimizer`` is a name of
-    ``OPTIMIZERS``; ``options`` go to the optimizer (``momentum=0.8``, ``betas=(0.9, 0.99)``,
-    ``weight_decay=1e-4``). ``lr=None`` takes the optimizer's ``DEFAULT_LR``.
+    ``model_fn()`` builds the network (as for ``compare_optimizers``, which runs the training: one optimizer,
+    ``seed`` for the weights and the batch order); ``optimizer`` is a name of ``OPTIMIZERS``; ``options``
+    go to the optimizer (``momentum=0.8``, ``betas=(0.9, 0.99)``, ``weight_decay=1e-4``). ``lr=None`` takes
+    the optimizer's ``DEFAULT_LR``.
     """
     if optimizer not in OPTIMIZERS:
         raise ValueError(
             f"training_objective: unknown optimizer {optimizer!r}; choose from {', '.join(OPTIMIZERS)}"
         )
-    loss_fn = nn.CrossEntropyLoss() if loss_fn is None else loss_fn
 
     def objective(
         lr: float | None = None, batch_size: int = 32, seed: int = 0, **options: Any
     ) -> dict[str, float]:
-        random.manual_seed(seed)
-        model = model_fn()
-        train = data.DataLoader(split.train, batch_size=int(batch_size), shuffle=True, seed=seed)
-        test = data.DataLoader(split.test, batch_size=256)
-        try:
-            with np.errstate(over="ignore", invalid="ignore"):  # divergence is expected here, and recorded
-                history = fit(
-                    model,
-                    loss_fn,
-                    make_optimizer(optimizer, model.parameters(), lr=lr, **options),
-                    train,
-                    epochs,
-                    val_loader=test,
-                    progress=False,
-                )
-        except FloatingPointError:  # diverged: the sweep records nan
-            return {"loss": math.nan, "val_loss": math.nan, "val_accuracy": math.nan}
-        last = history.history
-        return {
-            "loss": last["loss"][-1],
-            "val_loss": last["val_loss"][-1],
-            "val_accuracy": last["val_accuracy"][-1],
-        }
+        def build(params: Any) -> Any:
+            return make_optimizer(optimizer, params, lr=lr, **options)
+
+        result = compare_optimizers(
+            model_fn,
+            split,
+            {optimizer: build},
+            epochs,
+            seed,
+            batch_size=int(batch_size),
+            loss_fn=loss_fn,
+            progress=False,
+        )
+        run = result.runs[optimizer]
+        if run.diverged:  # the sweep records nan
+            return dict(DIVERGED)
+        return {key: run.final[key] for key in DIVERGED}
 
     return objective

@@ -13,17 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from ..creation import from_numpy
+from ..creation import as_tensor
 from ..tensor import Tensor
-
-
-def as_tensor(value: Any) -> Tensor:
-    """``value`` as a Tensor: Tensors pass through, numpy arrays are wrapped, lists and numbers copied."""
-    if isinstance(value, Tensor):
-        return value
-    if isinstance(value, np.ndarray) and value.dtype.kind in "fiub":
-        return from_numpy(value)
-    return Tensor(value)
 
 
 def unpack(batch: Any, op: str, name: str) -> tuple[Tensor, Tensor, int]:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..io import save
+from .metrics import resolve_mode
 
 if TYPE_CHECKING:
     from .loop import Trainer
@@ -48,21 +49,6 @@ class Callback:
 
     def on_train_end(self, trainer: Trainer) -> None:
         """Called once, after the last epoch (also after an early stop)."""
-
-
-def _resolve_mode(monitor: str, mode: str, who: str) -> str:
-    if mode not in ("auto", "min", "max"):
-        raise ValueError(f"{who}: mode must be 'auto', 'min' or 'max', got {mode!r}")
-    if mode != "auto":
-        return mode
-    if monitor.endswith("loss"):
-        return "min"
-    if monitor.endswith(("accuracy", "acc")):
-        return "max"
-    raise ValueError(
-        f"{who}: mode='auto' cannot tell whether {monitor!r} should go down or up (it ends neither in 'loss' "
-        "nor in 'accuracy'); pass mode='min' or mode='max'"
-    )
 
 
 def _monitored(logs: Mapping[str, float], monitor: str, epoch: int, who: str) -> float:
@@ -98,7 +84,7 @@ class EarlyStopping(Callback):
         self.monitor = monitor
         self.patience = int(patience)
         self.min_delta = abs(float(min_delta))
-        self.mode = _resolve_mode(monitor, mode, "EarlyStopping")
+        self.mode = resolve_mode(monitor, mode, "EarlyStopping")
         self.restore_best_weights = restore_best_weights
         self._reset()
 
@@ -162,7 +148,7 @@ class ModelCheckpoint(Callback):
             raise TypeError(f"ModelCheckpoint: path must be a str or a Path, got {type(path).__name__}")
         self.path = os.fspath(path)
         self.monitor = monitor
-        self.mode = _resolve_mode(monitor, mode, "ModelCheckpoint")
+        self.mode = resolve_mode(monitor, mode, "ModelCheckpoint")
         self.save_best_only = save_best_only
         self._reset()
 

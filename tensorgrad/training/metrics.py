@@ -43,7 +43,7 @@ from ..nn.loss import (
 )
 from ..tensor import Tensor
 
-__all__ = ["Accuracy", "BatchMean", "accuracy", "count_correct", "resolve_metrics"]
+__all__ = ["Accuracy", "BatchMean", "accuracy", "count_correct", "resolve_metrics", "resolve_mode"]
 
 _CLASSIFICATION_LOSSES = (CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss)
 _CLASSIFICATION_NAMES = {
@@ -184,6 +184,26 @@ class BatchMean:
 
 
 Metric = Accuracy | BatchMean
+
+
+def resolve_mode(name: str, mode: str, who: str, otherwise: str | None = None) -> str:
+    """Whether ``name`` should go down ("min") or up ("max"): ``mode`` itself, or for "auto" "min" when
+    ``name`` ends in "loss", "max" when it ends in "accuracy" or "acc", else ``otherwise`` (None: an error).
+    ``who`` names the caller in errors."""
+    if mode not in ("auto", "min", "max"):
+        raise ValueError(f"{who}: mode must be 'auto', 'min' or 'max', got {mode!r}")
+    if mode != "auto":
+        return mode
+    if name.endswith("loss"):
+        return "min"
+    if name.endswith(("accuracy", "acc")):
+        return "max"
+    if otherwise is not None:
+        return otherwise
+    raise ValueError(
+        f"{who}: mode='auto' cannot tell whether {name!r} should go down or up (it ends neither in 'loss' "
+        "nor in 'accuracy'); pass mode='min' or mode='max'"
+    )
 
 
 def _loss_name(loss_fn: Any) -> str:
