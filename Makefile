@@ -1,12 +1,12 @@
 # The two commands of the README, each setting itself up on a fresh machine (Python 3 and make):
 #   make demo   runs the main job (tensorgrad compare: four optimizers on the digits)
-#   make test   runs lint and the tests
+#   make test   runs lint and the tests (which execute the notebooks and build the docs strictly)
 VENV   ?= .venv
 PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint format bench graphviz clean
+.PHONY: demo test lint format bench docs docs-serve notebooks graphviz clean
 
 demo: $(STAMP)
 	@bash scripts/ensure-graphviz.sh --optional
@@ -30,6 +30,21 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --out benchmarks/results
 	$(BIN)/python benchmarks/training.py
 
+# the documentation site, built strictly (a broken link or reference fails) into site/
+docs: export NO_MKDOCS_2_WARNING = 1
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+docs-serve: export NO_MKDOCS_2_WARNING = 1
+docs-serve: $(STAMP)
+	$(BIN)/mkdocs serve
+
+# run every notebook top to bottom in a fresh kernel and store its outputs (what the docs show)
+notebooks: $(STAMP)
+	@bash scripts/ensure-graphviz.sh
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.timeout=120 --ExecutePreprocessor.record_timing=False notebooks/*.ipynb
+
 graphviz:
 	@bash scripts/ensure-graphviz.sh
 
@@ -39,8 +54,8 @@ $(STAMP): pyproject.toml
 		{ echo "tensorgrad needs Python >= 3.10 (found $$($(PYTHON) --version 2>&1))"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
 		{ echo "could not create a virtual environment: install Python's venv module (Debian: apt-get install python3-venv)"; exit 1; }
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,experiments]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,experiments,docs]"
 	@touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .cache site

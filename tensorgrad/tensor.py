@@ -363,6 +363,40 @@ class Tensor:
         ops.setitem(self, ..., source)
         return self
 
+    def __iadd__(self, other: Any) -> Tensor:
+        return self._update("+=", np.add, other)
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self._update("-=", np.subtract, other)
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self._update("*=", np.multiply, other)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self._update("/=", np.divide, other)
+
+    def _update(self, op: str, ufunc: np.ufunc, other: Any) -> Tensor:
+        """``self op= other`` on this tensor's array, as PyTorch does it: only outside a recorded graph, so
+        ``with tg.no_grad(): p -= lr * p.grad`` updates the parameter itself (not a new tensor)."""
+        tracked = self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
+        if tracked and engine.grad_mode.enabled:
+            raise RuntimeError(
+                f"{op}: in-place arithmetic on a tensor that requires grad would break its gradient. Update "
+                f"parameters under tg.no_grad() (with tg.no_grad(): p {op} ...), or write x = x {op[0]} y "
+                "to compute a new tensor"
+            )
+        value = other.data if isinstance(other, Tensor) else other
+        try:
+            ufunc(self.data, value, out=self.data, casting="same_kind")
+        except (ValueError, TypeError) as err:
+            shape = getattr(value, "shape", ())
+            raise (ValueError if isinstance(err, ValueError) else TypeError)(
+                f"{op}: cannot update a tensor of shape {self.shape} ({self.dtype}) in place with a value of "
+                f"shape {tuple(shape)} ({np.result_type(value)}): the result must keep this tensor's shape "
+                f"and dtype ({err})"
+            ) from None
+        return self
+
     # ----------------------------------------------------------------- indexing
     def __getitem__(self, index: Any) -> Tensor:
         return ops.getitem(self, index)

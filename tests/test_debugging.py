@@ -1,5 +1,7 @@
 """gradcheck catches wrong gradients and says where; detect_anomaly finds the op that made a NaN."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -57,6 +59,31 @@ def test_gradgradcheck_catches_a_backward_that_is_not_differentiable():
     with pytest.raises(tg.GradcheckError):
         tg.gradgradcheck(lambda x: SquareWithWrongSecondDerivative.apply(x), [x])
     assert tg.gradgradcheck(lambda x: x * x, [x])
+
+
+class SquareWithNumpyBackward(Function):
+    """First derivative right (2x) but computed in numpy: the gradient carries no graph at all."""
+
+    def forward(self, a):
+        return a * a
+
+    def backward(self, g):
+        return (tg.tensor(g.data * 2 * self.inputs[0].data),)
+
+
+def test_gradgradcheck_catches_a_backward_computed_in_numpy():
+    x = tg.tensor(np.array([1.0, -2.0, 0.5]), requires_grad=True)
+    assert tg.gradcheck(SquareWithNumpyBackward.apply, [x])
+    with pytest.raises(tg.GradcheckError, match=r"analytic 0 vs numeric -?\d"):
+        tg.gradgradcheck(SquareWithNumpyBackward.apply, [x])
+
+
+def test_gradcheck_message_prints_plain_numbers():
+    x = tg.tensor(np.array([1.0, 2.0]), requires_grad=True)
+    with pytest.raises(tg.GradcheckError) as error:
+        tg.gradcheck(WrongSquare.apply, [x])
+    assert "np.float64" not in str(error.value)
+    assert re.search(r"analytic -?[\d.e+-]+ vs numeric -?[\d.e+-]+ ", str(error.value))
 
 
 def test_detect_anomaly_names_the_op_and_the_line_that_called_it():

@@ -204,3 +204,38 @@ def test_size_is_the_element_count_and_also_pytorchs_size_method():
     assert t.size(0) == 2 and t.size(-1) == 3
     with pytest.raises(IndexError, match=r"dimension 2 is out of range for shape \(2, 3\)"):
         t.size(2)
+
+
+def test_in_place_arithmetic_under_no_grad_updates_the_same_tensor_as_in_pytorch():
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    parameter = w
+    (w * w).sum().backward()
+    with tg.no_grad():
+        w -= 0.1 * w.grad
+        w *= 2.0
+        w += tg.ones(2)
+        w /= 2
+    assert w is parameter and w.requires_grad
+    np.testing.assert_allclose(parameter.numpy(), ([1.0, 2.0] - 0.1 * np.array([2.0, 4.0])) + 0.5, rtol=1e-6)
+
+
+def test_in_place_arithmetic_on_a_tensor_that_requires_grad_is_refused_while_recording():
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"-=: in-place arithmetic .* tg.no_grad\(\)"):
+        w -= 1.0
+    x = tg.zeros(2)
+    with pytest.raises(RuntimeError, match=r"\+=: in-place"):
+        x += w  # x would silently leave w's graph
+    np.testing.assert_array_equal(w.numpy(), [1.0, 2.0])
+    np.testing.assert_array_equal(x.numpy(), [0.0, 0.0])
+
+
+def test_in_place_arithmetic_keeps_shape_and_dtype_or_says_why_not():
+    x = tg.zeros((2, 3))
+    x += tg.ones(3)  # broadcasting into x's shape is fine
+    np.testing.assert_array_equal(x.numpy(), np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"\+=: cannot update a tensor of shape \(2, 3\) .* shape \(3, 2\)"):
+        x += tg.ones((3, 2))
+    with pytest.raises(TypeError, match=r"\*=: cannot update .* \(int64\)"):
+        labels = tg.tensor([1, 2])
+        labels *= 0.5

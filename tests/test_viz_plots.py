@@ -99,6 +99,19 @@ def test_grad_flow_y_axis_spans_all_bars_on_whole_decades():
     assert np.log10(low) == round(np.log10(low)) and np.log10(high) == round(np.log10(high))
 
 
+def test_grad_flow_on_shared_y_axes_keeps_every_panels_bars_in_range():
+    small, large = _model_after_backward(), _model_after_backward()
+    for p in small.parameters():
+        p.grad = p.grad * 1e-6  # six decades below the other panel's
+    fig = Figure()
+    top, bottom = fig.subplots(2, 1, sharey=True)
+    plot_grad_flow(small, ax=top)
+    plot_grad_flow(large, ax=bottom)
+    low, high = top.get_ylim()
+    for p in [*small.parameters(), *large.parameters()]:
+        assert low < np.linalg.norm(p.grad.numpy()) < high
+
+
 def test_grad_flow_include_bias_draws_every_parameter_and_kind_chooses_the_bars():
     model = _model_after_backward()
     fig = plot_grad_flow(model, include_bias=True, kind="norm", title="all of them")

@@ -113,7 +113,7 @@ class DataLoader:
 
 def default_collate(examples: list[Any]) -> Any:
     """Stack a list of examples into a batch, field by field: a list of tuples ``(x, y)`` gives a tuple
-    of Tensors ``(X, Y)`` (X[k] = examples[k][0]); dicts give a dict; arrays or numbers give one Tensor.
+    of Tensors ``(X, Y)`` (``X[k] = examples[k][0]``); dicts give a dict; arrays or numbers give one Tensor.
     float64 becomes float32; other dtypes are kept.
 
     >>> default_collate([(np.zeros(2), 1), (np.ones(2), 0)])

@@ -164,6 +164,9 @@ def plot_grad_flow(
         bars = [bars[0] if kind == "norm" else bars[1]]
     width = 0.8 / len(bars)
     low, high = _log_limits(np.concatenate([b[1] for b in bars] + [maxes]))
+    if any(a.has_data() for a in ax.get_shared_y_axes().get_siblings(ax)) and ax.get_yscale() == "log":
+        # beside earlier plots on this y axis (sharey=True): widen its range, never cut theirs off
+        low, high = min(low, ax.get_ylim()[0]), max(high, ax.get_ylim()[1])
 
     ax.set_yscale("log")
     ax.set_ylim(low, high)
