@@ -216,3 +216,19 @@ def test_an_optimizer_that_diverges_is_a_result_not_a_crash(digits, tmp_path):
     assert json.loads(result.to_json())["runs"]["sgd"]["diverged"] == sgd.diverged
     legend = [t.get_text() for t in plot_comparison(result).get_axes()[2].get_legend().get_texts()]
     assert legend[0] == "sgd: diverged"
+
+
+def test_a_scheduler_and_gradient_clipping_apply_to_every_run_alike(digits):
+    result = compare_optimizers(
+        lambda: mlp(hidden=(16,)),
+        small(digits),
+        {"sgd": 0.2, "adam": 0.01},
+        epochs=3,
+        scheduler=lambda opt: optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5),
+        grad_clip=0.5,
+        progress=False,
+    )
+    for name, start in (("sgd", 0.2), ("adam", 0.01)):
+        np.testing.assert_allclose(result.runs[name].history.history["lr"], [start, start / 2, start / 4])
+    with pytest.raises(ValueError):  # fit's own check of grad_clip reaches the caller
+        compare_optimizers(lambda: mlp(hidden=(16,)), small(digits), ["sgd"], epochs=1, grad_clip=-1.0)

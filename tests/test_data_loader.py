@@ -299,3 +299,17 @@ def test_stratified_split_refuses_tiny_classes_and_bad_fractions():
         stratified_split([0, 0, 0, 7], test_fraction=0.5)
     with pytest.raises(ValueError, match="strictly between 0 and 1"):
         stratified_split([0, 0, 1, 1], test_fraction=1.0)
+
+
+def test_pytorch_worker_arguments_are_accepted_and_change_no_batch():
+    data = TensorDataset(np.arange(20.0).reshape(10, 2), np.arange(10))
+    plain = list(DataLoader(data, batch_size=3, shuffle=True, seed=1))
+    ported = list(DataLoader(data, batch_size=3, shuffle=True, seed=1, num_workers=4, pin_memory=True))
+    assert len(plain) == len(ported) == 4
+    for (x1, y1), (x2, y2) in zip(plain, ported):
+        np.testing.assert_array_equal(x1.numpy(), x2.numpy())
+        np.testing.assert_array_equal(y1.numpy(), y2.numpy())
+    with pytest.raises(ValueError, match="num_workers is a non-negative int, got -1"):
+        DataLoader(data, num_workers=-1)
+    with pytest.raises(TypeError):
+        DataLoader(data, sampler=None)  # not supported: an error, not silently ignored

@@ -381,6 +381,9 @@ def test_plot_sweep_draws_one_line_per_by_value_with_diverged_and_best_markers(t
     crosses = ax.lines[1]
     assert crosses.get_marker() == "x" and list(crosses.get_xdata()) == [1.0]
     assert list(crosses.get_ydata()) == [1.0]  # the top edge, in axes units
+    second = ax.lines[3]  # batch=64 diverged at the same lr: its crosses sit one row lower, not on top
+    assert second.get_marker() == "x" and list(second.get_xdata()) == [1.0]
+    assert second.get_ydata()[0] < 1.0 and second.get_color() != crosses.get_color()
     star = ax.lines[-1]
     assert star.get_marker() == "*" and (star.get_xdata()[0], star.get_ydata()[0]) == (
         1e-2,

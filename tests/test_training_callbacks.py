@@ -245,3 +245,21 @@ def test_callback_base_hooks_do_nothing_and_subclasses_override_them():
     counter = Counter()
     _, history = train([Callback(), counter], epochs=3)
     assert counter.epochs == history.epochs == 3
+
+
+def test_on_step_end_sees_every_step_its_loss_and_the_parameters_after_the_update():
+    path = []
+
+    class RecordPath(Callback):
+        def on_step_end(self, step, loss, trainer):
+            path.append((step, loss, trainer.model[0].weight.numpy().copy()))
+
+    steps = []
+    model, history = train(
+        [RecordPath(), LambdaCallback(on_step_end=lambda step, loss, trainer: steps.append(step))], epochs=3
+    )
+    per_epoch = len(history.steps["loss"]) // 3
+    assert [step for step, _, _ in path] == steps == list(range(1, 3 * per_epoch + 1))
+    assert [loss for _, loss, _ in path] == history.steps["loss"]
+    np.testing.assert_array_equal(path[-1][2], model[0].weight.numpy())  # recorded after the update
+    assert not np.array_equal(path[0][2], path[-1][2])

@@ -493,3 +493,20 @@ def test_graph_command_options_and_bad_input(tmp_path, capsys):
     assert "must end in .svg, .png, .pdf or .dot" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["graph", "--model", "rnn"])
+
+
+def test_the_same_graph_gives_the_same_dot_text_every_time():
+    """Stored notebook outputs and committed pictures must not change from run to run (no id()s in them)."""
+
+    def draw():
+        tg.manual_seed(0)
+        model = nn.Sequential(nn.Sequential(nn.Dense(2, 3), nn.ReLU()), nn.Dense(3, 1))
+        loss = model(tg.tensor([[1.0, 2.0]])).sum()
+        with tg.viz.record_backward():
+            loss.backward()
+        return tg.viz.draw_graph(loss, params=model, backward=True)
+
+    first, second = draw(), draw()
+    assert first.source == second.source
+    assert re.search(r"cluster_(\d) \{.*cluster_\1_0 \{", first.source, re.S)  # a frame inside a frame
+    assert repr(first) == "<GraphPicture: backward pass>"

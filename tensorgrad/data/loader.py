@@ -36,6 +36,10 @@ from ..tensor import Tensor
 class DataLoader:
     """Iterate over ``dataset`` in batches of Tensors.
 
+    ``num_workers`` and ``pin_memory`` are accepted so PyTorch code ports unchanged, and change nothing: every
+    batch is loaded in this process (the batches are the same as with PyTorch's ``num_workers=0``), and there
+    is no GPU memory to pin for.
+
     >>> from tensorgrad.data import TensorDataset
     >>> ds = TensorDataset(np.arange(10.0).reshape(5, 2), np.array([0, 1, 0, 1, 1]))
     >>> loader = DataLoader(ds, batch_size=2)
@@ -54,6 +58,9 @@ class DataLoader:
         drop_last: bool = False,
         seed: int | None = None,
         collate_fn: Callable[[list[Any]], Any] | None = None,
+        *,
+        num_workers: int = 0,
+        pin_memory: bool = False,
     ) -> None:
         if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise ValueError(f"DataLoader: batch_size is a positive int, got {batch_size!r}")
@@ -61,6 +68,8 @@ class DataLoader:
             isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0
         ):
             raise ValueError(f"DataLoader: seed is a non-negative int or None, got {seed!r}")
+        if isinstance(num_workers, bool) or not isinstance(num_workers, (int, np.integer)) or num_workers < 0:
+            raise ValueError(f"DataLoader: num_workers is a non-negative int, got {num_workers!r}")
         if collate_fn is not None and not callable(collate_fn):
             raise TypeError(f"DataLoader: collate_fn must be callable, got {type(collate_fn).__name__}")
         try:

@@ -126,6 +126,8 @@ def compare_optimizers(
     batch_size: int = 32,
     lr: Mapping[str, float] | None = None,
     loss_fn: nn.Module | None = None,
+    scheduler: Callable[[Any], Any] | None = None,
+    grad_clip: float | None = None,
     progress: bool = True,
 ) -> Comparison:
     """Train ``model_fn()`` once per optimizer from the same initial weights on the same batches.
@@ -133,7 +135,9 @@ def compare_optimizers(
     ``data``: a ``DataSplit`` (``load_dataset``), or a pair ``(train, test)`` of datasets or of
     ``(inputs, labels)`` array pairs. ``optimizers``: names (sgd, momentum, rmsprop, adam) with their
     learning rates from ``lr`` or ``DEFAULT_LR``, or a mapping name -> learning rate, or name -> a function
-    ``params -> Optimizer`` for anything else. ``loss_fn`` defaults to cross-entropy.
+    ``params -> Optimizer`` for anything else. ``loss_fn`` defaults to cross-entropy. ``scheduler``: a
+    function ``optimizer -> scheduler`` applied to every run alike (stepped once per epoch), e.g.
+    ``lambda opt: CosineAnnealingLR(opt, T_max=epochs)``; ``grad_clip`` clips every run's gradient norm.
     """
     train, test = _datasets(data)
     specs = _optimizer_specs(optimizers, lr or {})
@@ -160,6 +164,8 @@ def compare_optimizers(
                     train_loader,
                     epochs,
                     val_loader=test_loader,
+                    scheduler=None if scheduler is None else scheduler(optimizer),
+                    grad_clip=grad_clip,
                     progress="run" if progress else False,
                     label=name,
                 )

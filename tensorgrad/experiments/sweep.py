@@ -603,7 +603,7 @@ def plot_sweep(
         fig = ax.figure
 
     best: tuple[float, float, Any] | None = None
-    diverged_labelled = False
+    diverged_rows = 0  # each line's diverged markers get their own row below the top edge: none hides another
     for key, group in groups.items():
         xs = np.array(sorted(group), dtype=np.float64)
         ys = np.array([group[x][0] for x in xs])
@@ -617,7 +617,7 @@ def plot_sweep(
         if bad.any():
             ax.plot(
                 xs[bad],
-                np.ones(int(bad.sum())),
+                np.full(int(bad.sum()), 1.0 - 0.04 * diverged_rows),
                 transform=ax.get_xaxis_transform(),  # x in data, y in axes units: 1 is the top edge
                 linestyle="none",
                 marker="x",
@@ -625,10 +625,10 @@ def plot_sweep(
                 markeredgewidth=2,
                 color=colour,
                 clip_on=False,
-                label="diverged (nan)" if not diverged_labelled else "_nolegend_",
+                label="diverged (nan)" if diverged_rows == 0 else "_nolegend_",
                 zorder=4,
             )
-            diverged_labelled = True
+            diverged_rows += 1
         for x, y in zip(xs[~bad], ys[~bad]):
             if best is None or (y < best[1] if mode == "min" else y > best[1]):
                 best = (x, y, key)

@@ -44,6 +44,11 @@ class Callback:
     def on_epoch_begin(self, epoch: int, trainer: Trainer) -> None:
         """Called before each epoch's first step (``epoch`` counts from 1)."""
 
+    def on_step_end(self, step: int, loss: float, trainer: Trainer) -> None:
+        """Called after each optimizer step, with the step's number (counted from 1 over the whole run) and
+        its loss: to record parameters along the optimizer's path, say. A callback that does not override it
+        costs the loop nothing."""
+
     def on_epoch_end(self, epoch: int, logs: dict[str, float], trainer: Trainer) -> None:
         """Called after each epoch's validation and scheduler step, with the epoch's numbers."""
 
@@ -210,10 +215,12 @@ class LambdaCallback(Callback):
         on_epoch_begin: Callable[[int, Trainer], Any] | None = None,
         on_epoch_end: Callable[[int, dict[str, float], Trainer], Any] | None = None,
         on_train_end: Callable[[Trainer], Any] | None = None,
+        on_step_end: Callable[[int, float, Trainer], Any] | None = None,
     ) -> None:
         hooks = {
             "on_train_begin": on_train_begin,
             "on_epoch_begin": on_epoch_begin,
+            "on_step_end": on_step_end,
             "on_epoch_end": on_epoch_end,
             "on_train_end": on_train_end,
         }

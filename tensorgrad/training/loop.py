@@ -22,6 +22,8 @@ same batches. Around it, per epoch:
 5. the epoch's ``logs`` (``loss``, metrics, ``val_*``, ``lr`` used during the epoch, ``time`` in seconds for
    steps 2-3) are appended to the history and shown; ``callback.on_epoch_end(epoch, logs, trainer)``.
 
+After each optimizer step, ``callback.on_step_end(step, loss, trainer)`` runs (for callbacks that define it).
+
 Epochs are counted from 1. Training stops early when a callback sets ``trainer.stop_training``. A loss that is
 nan or inf raises ``FloatingPointError`` naming the epoch and step, before the step corrupts the parameters;
 the error's ``history`` attribute holds what was recorded until then.
@@ -34,7 +36,7 @@ from __future__ import annotations
 import math
 import numbers
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +65,7 @@ class Trainer:
     scheduler: Any = None
     epochs: int = 0
     epoch: int = 0
+    step: int = 0  # optimizer steps taken so far in this run
     stop_training: bool = False
 
 
@@ -104,6 +107,7 @@ def fit(
     trainer = Trainer(model, optimizer, history, loss_fn, scheduler, int(epochs))
     reporter = make_progress(progress, label)
     functions: dict[str, Metric] | None = None
+    step_hooks = [callback.on_step_end for callback in callbacks if _overrides_on_step_end(callback)]
     for callback in callbacks:
         callback.on_train_begin(trainer)
     try:
@@ -114,7 +118,9 @@ def fit(
             for callback in callbacks:
                 callback.on_epoch_begin(epoch, trainer)
             start = time.perf_counter()
-            logs, functions = _train_epoch(trainer, train_loader, metrics, functions, grad_clip, reporter)
+            logs, functions = _train_epoch(
+                trainer, train_loader, metrics, functions, grad_clip, reporter, step_hooks
+            )
             if val_loader is not None:
                 results = evaluate(model, loss_fn, val_loader, functions)
                 logs.update({f"val_{name}": value for name, value in results.items()})
@@ -152,6 +158,7 @@ def _train_epoch(
     functions: dict[str, Metric] | None,
     grad_clip: float | None,
     reporter: TqdmProgress | PlainProgress | None,
+    step_hooks: list[Callable[[int, float, Trainer], Any]],
 ) -> tuple[dict[str, float], dict[str, Metric]]:
     """One pass over ``loader``: the optimizer steps, and the epoch's train loss and metrics."""
     model, loss_fn, optimizer, epoch = trainer.model, trainer.loss_fn, trainer.optimizer, trainer.epoch
@@ -187,6 +194,9 @@ def _train_epoch(
             metric.update(outputs, targets, n)
         step_losses.append(value)
         step_lrs.append(float(group["lr"]))
+        trainer.step += 1
+        for hook in step_hooks:
+            hook(trainer.step, value, trainer)
         if reporter is not None:
             reporter.update()
             if step % POSTFIX_EVERY == 0:
@@ -199,6 +209,12 @@ def _train_epoch(
     logs = {"loss": loss_sum / count}
     logs.update({name: metric.result() for name, metric in functions.items()})
     return logs, functions
+
+
+def _overrides_on_step_end(callback: Callback) -> bool:
+    """Whether the callback does something after each step (a method of its own, or a LambdaCallback's)."""
+    hook = getattr(callback, "on_step_end", None)
+    return hook is not None and getattr(hook, "__func__", None) is not Callback.on_step_end
 
 
 def _check_arguments(

@@ -532,14 +532,16 @@ def _emit_frames(
                 children[parent].append(child)
             scopes.setdefault(child, scopes[key][:depth])
 
-    def write(key: tuple[int, ...], into: Any) -> None:
+    def write(key: tuple[int, ...], into: Any, path: str = "cluster") -> None:
         into.body.extend(frames.get(key, ()))
-        for child in children.get(key, ()):
-            with into.subgraph(name=f"cluster_{'_'.join(str(i) for i in child)}") as frame:
+        for i, child in enumerate(children.get(key, ())):
+            # named by position (cluster_0_1: the second frame inside the first), not by id(): the same
+            # graph gives the same DOT text every run
+            with into.subgraph(name=f"{path}_{i}") as frame:
                 module = scopes[child][-1]
                 frame.attr(label=module_label(module), style="rounded,filled", fillcolor="#f7f7f7",
                            color="#999999", fontname="Helvetica", fontsize="10", labeljust="l")  # fmt: skip
-                write(child, frame)
+                write(child, frame, f"{path}_{i}")
 
     write((), picture)
 

@@ -34,6 +34,9 @@ class GraphPicture(graphviz.Digraph):
     #: one line on what the picture left out or merged (collapsed modules, gradients not recorded), or ""
     note: str = ""
 
+    def __repr__(self) -> str:  # what a notebook stores as the picture's text form: the same every run
+        return f"<GraphPicture: {self.name}>"
+
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().pipe(*args, **kwargs)
