@@ -35,7 +35,17 @@ class Tensor:
     tensor([2., 4., 6.])
     """
 
-    __slots__ = ("__weakref__", "_hooks", "_node", "_retain_grad", "data", "grad", "name", "requires_grad")
+    __slots__ = (
+        "__weakref__",
+        "_hooks",
+        "_modified_at",  # set by in-place changes only (autograd.function.mark_modified)
+        "_node",
+        "_retain_grad",
+        "data",
+        "grad",
+        "name",
+        "requires_grad",
+    )
     # numpy hands binary operators with a Tensor on the right back to the Tensor (ndarray * Tensor works)
     __array_ufunc__ = None
 
@@ -388,6 +398,7 @@ class Tensor:
         value = other.data if isinstance(other, Tensor) else other
         try:
             ufunc(self.data, value, out=self.data, casting="same_kind")
+            mark_modified(self)
         except (ValueError, TypeError) as err:
             shape = getattr(value, "shape", ())
             raise (ValueError if isinstance(err, ValueError) else TypeError)(
@@ -669,3 +680,4 @@ _constants: dict[tuple[type, Any, np.dtype], Tensor] = {}
 
 from . import ops  # noqa: E402  (ops build Tensors: imported once Tensor exists)
 from .autograd import engine  # noqa: E402
+from .autograd.function import mark_modified  # noqa: E402

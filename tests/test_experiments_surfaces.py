@@ -421,6 +421,15 @@ def test_plot_paths_draws_one_line_per_path_with_a_legend_labels_and_title(tmp_p
     assert (tmp_path / "paths.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_plot_paths_names_the_axes_after_the_surfaces_variables():
+    bowl = Surface("bowl", "(b - 4)^2 + (w - 3)^2", lambda b, w: (b - 4) ** 2 + (w - 3) ** 2,
+                   ((0.0, 6.0), (0.0, 6.0)), ((4.0, 3.0),), (0.0, 0.0), variables=("b", "w"))  # fmt: skip
+    fig = plot_paths(bowl, compare_paths(bowl, {"sgd": 0.1}, steps=20))
+    ax = fig.axes[0]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("b", "w")
+    assert fig.axes[-1].get_ylabel() == "f(b, w)"  # the colour bar
+
+
 def test_plot_paths_uses_log_levels_only_when_the_surface_asks():
     path = optimize_path(rosenbrock, None, "adam", steps=5)
     log_fig = plot_paths(rosenbrock, [path])

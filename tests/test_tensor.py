@@ -239,3 +239,36 @@ def test_in_place_arithmetic_keeps_shape_and_dtype_or_says_why_not():
     with pytest.raises(TypeError, match=r"\*=: cannot update .* \(int64\)"):
         labels = tg.tensor([1, 2])
         labels *= 0.5
+
+
+def test_a_tensor_changed_in_place_after_an_op_used_it_makes_backward_fail_instead_of_lying():
+    w = tg.tensor([3.0, 4.0], requires_grad=True)
+    x = tg.tensor([1.0, 2.0])
+    y = (x * w).sum()
+    x += 10  # Mul's backward reads x: the gradient w.r.t. w would come out as [11, 12]
+    with pytest.raises(RuntimeError, match=r"input 0 of Mul \(shape \(2,\)\) was changed in place"):
+        y.backward()
+    assert w.grad is None
+
+    x = tg.tensor([1.0, 2.0])
+    y = (x * w).sum()
+    x[0] = 5.0  # index assignment counts too
+    with pytest.raises(RuntimeError, match="input 0 of Mul"):
+        y.backward()
+
+    y = (w * w).sum()
+    with tg.no_grad():
+        w -= 0.1  # a parameter updated between forward and backward
+    with pytest.raises(RuntimeError, match="of Mul .* changed in place"):
+        y.backward()
+
+
+def test_in_place_changes_before_the_forward_pass_are_fine():
+    w = tg.tensor([3.0, 4.0], requires_grad=True)
+    x = tg.zeros(2)
+    x[0] = 1.0
+    x += 1.0
+    with tg.no_grad():
+        w *= 2.0
+    (x * w).sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), [2.0, 1.0])

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor, as_array, wrap
-from . import anomaly, grad_mode
+from . import anomaly, function, grad_mode
 
 #: when set (by ``tg.viz.record_backward()``), each node keeps the gradient it received and the ones it passed
 #: on (``node.grad_output``, ``node.grad_inputs``), so the backward pass can be drawn with its values
@@ -129,6 +129,7 @@ def _propagate(
     pending: list[tuple[int, Tensor]] = []
     check = anomaly.enabled
     record = record_gradients
+    modified = function.last_modification
     step = 0
     try:
         with grad_mode.set_grad_enabled(create_graph):
@@ -153,6 +154,8 @@ def _propagate(
                         "first backward if you need to go through the graph again, or recompute the "
                         "forward pass."
                     )
+                if modified > node.sequence:  # something changed in place since this node was made
+                    _check_unmodified(t, node)
                 step += 1
                 node.order = step
                 input_grads = node.backward(g)
@@ -171,6 +174,19 @@ def _propagate(
         for _, t in pending:  # only left over when an error stopped the pass
             t._node.gathered = None
     return leaves, grads
+
+
+def _check_unmodified(output: Tensor, node: function.Function) -> None:
+    """The node's inputs and output must hold what they held when it ran: its formula reads them."""
+    for i, x in enumerate((*node.inputs, output)):
+        if getattr(x, "_modified_at", -1) > node.sequence:
+            which = f"input {i}" if i < len(node.inputs) else "the output"
+            raise RuntimeError(
+                f"backward: {which} of {node.name} (shape {x.shape}) was changed in place (+=, x[i] = v, "
+                f"copy_, ...) after {node.name} used it, so the gradient could be wrong. Make the change "
+                "out of place (x = x + 1), or before the forward pass"
+                + (f"; {node.name} was called at {node.location}" if node.location != "<unknown>" else "")
+            )
 
 
 def _gather(

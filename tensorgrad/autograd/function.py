@@ -29,6 +29,19 @@ from . import anomaly, grad_mode
 _new = object.__new__
 _sequence = itertools.count()
 
+#: the number (from the same count as ``Function.sequence``) of the latest in-place change to any tensor;
+#: each changed tensor keeps its own in ``_modified_at``. The engine looks at a node's tensors only when
+#: this is later than the node: so checking costs one comparison per node when nothing changed in place.
+last_modification = -1
+
+
+def mark_modified(t: Tensor) -> None:
+    """Record that ``t``'s array was just changed in place (``+=``, ``x[i] = v``, ``copy_``, ...): a node made
+    before now that uses ``t`` would compute a wrong gradient, and the engine says so instead."""
+    global last_modification
+    t._modified_at = last_modification = next(_sequence)
+
+
 #: the ``nn.Module`` calls under way, outermost first (kept by ``Module.__call__``): every node records the
 #: modules whose forward created it, so pictures can draw each module's ops together
 module_scope: tuple[Any, ...] = ()

@@ -354,7 +354,8 @@ def plot_paths(
     ax.contour(X, Y, shown, levels=values, norm=norm, colors="white", linewidths=0.5, alpha=0.7)
     ticks = dict(ticks=ticker.LogLocator(), format=ticker.LogFormatterSciNotation()) if log else {}
     bar = fig.colorbar(filled, ax=ax, shrink=0.9, **ticks)
-    bar.set_label("f(x, y)" + (" (log scale)" if log else ""))
+    u, v = surface.variables
+    bar.set_label(f"f({u}, {v})" + (" (log scale)" if log else ""))
 
     for path in items:
         lr = "" if path.lr is None else f" (lr={path.lr:g})"
@@ -399,7 +400,7 @@ def plot_paths(
     (xmin, xmax), (ymin, ymax) = surface.domain
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
+    ax.set_xlabel(u)
+    ax.set_ylabel(v)
     ax.set_title(f"{surface.title}: f = {surface.formula}" if title is None else title)
     return fig

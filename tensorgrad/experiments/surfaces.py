@@ -45,7 +45,8 @@ class Surface:
     starting point; ``log_levels`` asks plots for log-spaced contour levels (for surfaces whose values span
     many decades, such as Rosenbrock's: with linear levels its curved valley would be one flat band).
     ``suggested_lr`` holds, per optimizer name, a learning rate that shows that optimizer's character on this
-    surface within a few hundred steps; ``optimize_path`` uses it when no ``lr`` is given.
+    surface within a few hundred steps; ``optimize_path`` uses it when no ``lr`` is given. ``variables``
+    names the two coordinates on plots (e.g. ``("b", "w")`` for a regression's bias and weight).
     """
 
     name: str
@@ -56,6 +57,7 @@ class Surface:
     start: Point
     log_levels: bool = False
     suggested_lr: Mapping[str, float] = field(default_factory=dict, compare=False, hash=False)
+    variables: tuple[str, str] = ("x", "y")
 
     def __post_init__(self) -> None:
         (xmin, xmax), (ymin, ymax) = self.domain

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import grad_mode
-from ..autograd.function import Function
+from ..autograd.function import Function, mark_modified
 from ..tensor import Tensor, as_array, lift
 
 
@@ -262,6 +262,7 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
         )
     try:
         x.data[_as_index(index)] = value.data if isinstance(value, Tensor) else value
+        mark_modified(x)
     except (ValueError, IndexError) as err:
         raise type(err)(f"setitem: {err} (tensor of shape {tuple(x.shape)})") from None
 

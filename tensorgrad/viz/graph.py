@@ -9,8 +9,8 @@ draws it with Graphviz:
   stride, ...), the output's shape and values or statistics, and the gradient that reached it;
 * ``backward=True`` turns the arrows around to the way gradients flow and numbers each op by the step at
   which the engine ran its backward (``node.order``); each arrow carries the gradient that went along it;
-* ``color_by="grad_norm"`` fills each box by the log of its gradient's norm, blue (vanishing) to red
-  (exploding), with a legend;
+* ``color_by="grad_norm"`` fills each box by the log of its gradient's norm, blue for the graph's smallest
+  to red for its largest, with a legend;
 * ``group_modules=True`` draws the ops of each ``nn.Module`` call inside a labelled frame (each node records
   the modules whose forward created it);
 * graphs bigger than ``max_nodes`` are drawn with one box per module (or per run of ops outside modules),

@@ -12,7 +12,7 @@ import numpy as np
 
 #: tensors with at most this many elements show their values; bigger ones show statistics
 VALUES_LIMIT = 8
-#: colours of the gradient-norm scale, from the smallest norm (vanishing: blue) to the largest (exploding)
+#: colours of the gradient-norm scale, from the graph's smallest norm (blue) to its largest (red)
 #: (ColorBrewer's RdYlBu, reversed)
 NORM_PALETTE = (
     "#313695",
@@ -171,14 +171,15 @@ def table(
 
 
 def legend(low: float, high: float) -> str:
-    """The colour scale as a label: one swatch per palette colour, with the norms at its ends."""
+    """The colour scale as a label: one swatch per palette colour, with the graph's smallest and largest
+    norms at its ends (the scale is relative: blue is this graph's smallest gradient, vanishing or not)."""
     steps = len(NORM_PALETTE)
     swatches = "".join(f'<TD BGCOLOR="{color}" WIDTH="18" HEIGHT="14"></TD>' for color in NORM_PALETTE)
     return (
         '<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">'
         f'<TR><TD COLSPAN="{steps}"><B>gradient norm (log scale)</B></TD></TR>'
         f"<TR>{swatches}</TR>"
-        f'<TR><TD COLSPAN="{steps // 2}" ALIGN="LEFT">{html.escape(number(low))} (vanishing)</TD>'
-        f'<TD COLSPAN="{steps - steps // 2}" ALIGN="RIGHT">(exploding) {html.escape(number(high))}</TD></TR>'
+        f'<TR><TD COLSPAN="{steps // 2}" ALIGN="LEFT">{html.escape(number(low))} smallest</TD>'
+        f'<TD COLSPAN="{steps - steps // 2}" ALIGN="RIGHT">largest {html.escape(number(high))}</TD></TR>'
         "</TABLE>>"
     )
