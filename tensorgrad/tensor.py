@@ -388,13 +388,14 @@ class Tensor:
     def _update(self, op: str, ufunc: np.ufunc, other: Any) -> Tensor:
         """``self op= other`` on this tensor's array, as PyTorch does it: only outside a recorded graph, so
         ``with tg.no_grad(): p -= lr * p.grad`` updates the parameter itself (not a new tensor)."""
-        tracked = self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
-        if tracked and engine.grad_mode.enabled:
-            raise RuntimeError(
-                f"{op}: in-place arithmetic on a tensor that requires grad would break its gradient. Update "
-                f"parameters under tg.no_grad() (with tg.no_grad(): p {op} ...), or write x = x {op[0]} y "
-                "to compute a new tensor"
-            )
+        check_in_place(
+            op,
+            "arithmetic on",
+            self,
+            other,
+            f"Update parameters under tg.no_grad() (with tg.no_grad(): p {op} ...), or write x = x {op[0]} y "
+            "to compute a new tensor",
+        )
         value = other.data if isinstance(other, Tensor) else other
         try:
             ufunc(self.data, value, out=self.data, casting="same_kind")
@@ -680,4 +681,4 @@ _constants: dict[tuple[type, Any, np.dtype], Tensor] = {}
 
 from . import ops  # noqa: E402  (ops build Tensors: imported once Tensor exists)
 from .autograd import engine  # noqa: E402
-from .autograd.function import mark_modified  # noqa: E402
+from .autograd.function import check_in_place, mark_modified  # noqa: E402

@@ -35,6 +35,15 @@ _sequence = itertools.count()
 last_modification = -1
 
 
+def check_in_place(op: str, what: str, x: Tensor, value: Any, fix: str) -> None:
+    """In-place changes are for tensors outside a recorded graph: refuse one on a tensor that requires grad
+    (or with a value that does) while grad mode is on, saying ``fix``."""
+    if grad_mode.enabled and (x.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
+        raise RuntimeError(
+            f"{op}: in-place {what} a tensor that requires grad would break its gradient. {fix}"
+        )
+
+
 def mark_modified(t: Tensor) -> None:
     """Record that ``t``'s array was just changed in place (``+=``, ``x[i] = v``, ``copy_``, ...): a node made
     before now that uses ``t`` would compute a wrong gradient, and the engine says so instead."""

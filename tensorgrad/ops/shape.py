@@ -18,8 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import grad_mode
-from ..autograd.function import Function, mark_modified
+from ..autograd.function import Function, check_in_place, mark_modified
 from ..tensor import Tensor, as_array, lift
 
 
@@ -254,12 +253,14 @@ def getitem(x: Tensor, index: Any) -> Tensor:
 
 def setitem(x: Tensor, index: Any, value: Any) -> None:
     """``x[index] = value``, in place, for tensors that are not part of a recorded graph."""
-    if grad_mode.enabled and (x.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
-        raise RuntimeError(
-            "setitem: in-place assignment into a tensor that requires grad would break its gradient. "
-            "Build the result out of place (tg.where, tg.cat), or assign under tg.no_grad() "
-            "(e.g. to initialise parameters)."
-        )
+    check_in_place(
+        "setitem",
+        "assignment into",
+        x,
+        value,
+        "Build the result out of place (tg.where, tg.cat), or assign under tg.no_grad() (e.g. to initialise "
+        "parameters).",
+    )
     try:
         x.data[_as_index(index)] = value.data if isinstance(value, Tensor) else value
         mark_modified(x)
