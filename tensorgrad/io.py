@@ -59,10 +59,17 @@ def save(obj: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
 def load(path: str | os.PathLike[str]) -> Any:
     """Read what ``save`` wrote (numpy arrays where Tensors or arrays were saved), or a plain npz's arrays."""
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(f"load: {path} is a folder; give the path of a file that save wrote")
     if not path.is_file():
         raise FileNotFoundError(f"load: no file at {path}")
     try:
-        zipfile.ZipFile(path).close()  # a .npy file or a truncated archive fails here, with BadZipFile
+        with zipfile.ZipFile(path) as archive:  # a .npy file or a truncated archive fails here
+            members = archive.namelist()
+    except (OSError, EOFError, zipfile.BadZipFile) as err:
+        raise ValueError(f"load: {path} is not a readable npz archive ({err})") from None
+    _check_members(members, path)
+    try:
         with np.load(path, allow_pickle=False) as archive:
             arrays = {name: archive[name] for name in archive.files}
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as err:
@@ -74,6 +81,23 @@ def load(path: str | os.PathLike[str]) -> Any:
         return _decode(manifest["structure"], arrays)
     except (KeyError, TypeError, ValueError) as err:
         raise ValueError(f"load: {path} has a damaged tensorgrad manifest ({err})") from None
+
+
+def _check_members(names: list[str], path: Path) -> None:
+    """An npz archive holds only ``.npy`` arrays: say what else the zip file is, rather than return its
+    members as raw bytes. PyTorch's ``torch.save`` writes a zip with a pickled ``data.pkl``."""
+    if any(name.endswith("data.pkl") for name in names):
+        raise ValueError(
+            f"load: {path} was written by torch.save (a pickled PyTorch file), which tensorgrad does not "
+            "unpickle. Convert it where PyTorch is installed: sd = torch.load(path); "
+            "numpy.savez('model.npz', **{k: v.numpy() for k, v in sd.items()}), then load the .npz"
+        )
+    other = [name for name in names if not name.endswith(".npy")]
+    if other:
+        raise ValueError(
+            f"load: {path} is a zip archive but not an npz file: {other[0]!r} is not a .npy array "
+            f"({len(other)} such member(s))"
+        )
 
 
 def _encode(obj: Any, path: str, arrays: dict[str, np.ndarray]) -> Any:

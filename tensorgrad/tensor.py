@@ -397,16 +397,18 @@ class Tensor:
             "to compute a new tensor",
         )
         value = other.data if isinstance(other, Tensor) else other
+        target = writable_array(self)
         try:
-            ufunc(self.data, value, out=self.data, casting="same_kind")
-            mark_modified(self)
+            ufunc(target, value, out=target, casting="same_kind")
         except (ValueError, TypeError) as err:
-            shape = getattr(value, "shape", ())
+            given = f"shape {tuple(np.shape(value))} ({np.asarray(value).dtype})"
+            if type(value) in _PYTHON_NUMBERS:
+                given = f"a Python {type(value).__name__} ({value!r})"
             raise (ValueError if isinstance(err, ValueError) else TypeError)(
-                f"{op}: cannot update a tensor of shape {self.shape} ({self.dtype}) in place with a value of "
-                f"shape {tuple(shape)} ({np.result_type(value)}): the result must keep this tensor's shape "
-                f"and dtype ({err})"
+                f"{op}: cannot update a tensor of shape {tuple(self.shape)} ({self.dtype}) in place with "
+                f"{given}: the result must keep this tensor's shape and dtype ({err})"
             ) from None
+        mark_modified(self)
         return self
 
     # ----------------------------------------------------------------- indexing
@@ -675,10 +677,16 @@ def lift(value: Any, like: Tensor) -> Tensor:
     return wrap(as_array(value))
 
 
+def operand(value: Any) -> Tensor:
+    """``value`` as an op's input: Tensors pass through; numpy arrays, lists and numbers become constants
+    (the one rule: every op and layer accepts array-likes where it accepts a Tensor)."""
+    return value if isinstance(value, Tensor) else wrap(as_array(value))
+
+
 _PYTHON_NUMBERS = frozenset({int, float, bool})
 _constants: dict[tuple[type, Any, np.dtype], Tensor] = {}
 
 
 from . import ops  # noqa: E402  (ops build Tensors: imported once Tensor exists)
 from .autograd import engine  # noqa: E402
-from .autograd.function import check_in_place, mark_modified  # noqa: E402
+from .autograd.function import check_in_place, mark_modified, writable_array  # noqa: E402

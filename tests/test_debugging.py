@@ -43,6 +43,25 @@ def test_gradcheck_names_the_input_the_element_and_both_values():
         tg.gradcheck(lambda x, w: x * WrongSquare.apply(w), [x, w])
 
 
+class NegatedSquare(Function):
+    """x^2 whose derivative has the right size and the wrong sign (-2x): only a signed comparison sees it."""
+
+    def forward(self, a):
+        return a * a
+
+    def backward(self, g):
+        return (g * -2 * self.inputs[0],)
+
+
+def test_gradcheck_catches_a_gradient_of_the_right_size_and_the_wrong_sign():
+    x = tg.tensor(np.array([0.5, -1.5, 2.0]), requires_grad=True)
+    with pytest.raises(
+        tg.GradcheckError, match=r"element \(0,\): analytic -([\d.]+) vs numeric \1 .* 3 of 3 elements"
+    ):
+        tg.gradcheck(lambda x: NegatedSquare.apply(x), [x])
+    assert tg.gradgradcheck(lambda x: x * x * x, [x])
+
+
 def test_gradcheck_can_return_false_instead_of_raising():
     x = tg.tensor(np.array([1.0, 2.0]), requires_grad=True)
     assert tg.gradcheck(lambda x: WrongSquare.apply(x), [x], raise_exception=False) is False

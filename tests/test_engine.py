@@ -151,6 +151,27 @@ def test_no_grad_records_no_graph_and_enable_grad_turns_it_back_on():
     assert tg.is_grad_enabled()
 
 
+def test_nested_grad_modes_restore_the_outer_state_on_exit():
+    x = leaf([1.0])
+    with tg.no_grad():
+        with tg.no_grad():
+            assert not tg.is_grad_enabled()
+        assert not tg.is_grad_enabled() and not (x * 2).requires_grad  # the outer no_grad still holds
+        with tg.enable_grad():
+            assert tg.is_grad_enabled()
+        assert not tg.is_grad_enabled() and not (x * 2).requires_grad
+        with tg.set_grad_enabled(True):
+            with tg.set_grad_enabled(False):
+                assert not tg.is_grad_enabled()
+            assert tg.is_grad_enabled()
+        assert not tg.is_grad_enabled()
+    with tg.enable_grad():
+        with tg.enable_grad():
+            pass
+        assert tg.is_grad_enabled()
+    assert tg.is_grad_enabled() and (x * 2).requires_grad
+
+
 def test_no_grad_and_enable_grad_work_as_decorators():
     x = leaf([1.0])
 

@@ -96,6 +96,31 @@ def test_load_errors_say_what_is_wrong(tmp_path):
         tg.save({"a": np.ones(1)}, tmp_path / "no" / "such" / "dir.npz")
 
 
+def test_load_of_a_folder_says_it_is_a_folder(tmp_path):
+    with pytest.raises(IsADirectoryError, match=r"load: .* is a folder; give the path of a file"):
+        tg.load(tmp_path)
+
+
+def test_a_file_written_by_torch_save_is_named_with_how_to_convert_it(tmp_path):
+    """torch.save writes a zip whose members are a pickle (data.pkl) and raw storages: numpy's npz reader
+    would return them as bytes. The layout is built here by hand (no torch in the tests)."""
+    path = tmp_path / "model.pt"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("model/data.pkl", b"\x80\x02}q\x00.")
+        archive.writestr("model/data/0", np.ones(6, dtype=np.float32).tobytes())
+        archive.writestr("model/version", b"3\n")
+    with pytest.raises(ValueError, match=r"written by torch.save .* numpy.savez\('model.npz'"):
+        tg.load(path)
+
+
+def test_a_zip_of_other_files_is_not_taken_for_an_npz(tmp_path):
+    path = tmp_path / "notes.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.txt", b"hello")
+    with pytest.raises(ValueError, match=r"zip archive but not an npz file: 'readme.txt' is not a .npy"):
+        tg.load(path)
+
+
 def test_a_truncated_archive_or_a_npy_file_is_a_clear_error(tmp_path):
     path = tmp_path / "ckpt.npz"
     tg.save({"w": np.ones(100)}, path)

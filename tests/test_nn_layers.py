@@ -341,3 +341,52 @@ def test_regression_loss_layers():
     huber = np.where(np.abs(d) <= 0.5, 0.5 * d**2, 0.5 * (np.abs(d) - 0.25))
     np.testing.assert_allclose(nn.HuberLoss(delta=0.5)(x, y).data, huber.mean())
     np.testing.assert_allclose(nn.SmoothL1Loss(beta=0.5, reduction="sum")(x, y).data, huber.sum() / 0.5)
+
+
+ARRAY_INPUTS = [
+    (nn.Linear(3, 2), (4, 3)),
+    (nn.ReLU(), (4, 3)),
+    (nn.LeakyReLU(0.1), (4, 3)),
+    (nn.Sigmoid(), (4, 3)),
+    (nn.Tanh(), (4, 3)),
+    (nn.Softmax(dim=1), (4, 3)),
+    (nn.LogSoftmax(dim=1), (4, 3)),
+    (nn.Identity(), (4, 3)),
+    (nn.Flatten(), (2, 3, 2)),
+    (nn.Dropout(0.5).eval(), (4, 3)),
+    (nn.BatchNorm1d(3).eval(), (4, 3)),
+    (nn.Conv2d(2, 3, 3, padding=1), (2, 2, 5, 5)),
+    (nn.MaxPool2d(2), (2, 2, 4, 4)),
+    (nn.AvgPool2d(2), (2, 2, 4, 4)),
+    (nn.BatchNorm2d(2).eval(), (2, 2, 4, 4)),
+    (nn.Sequential(nn.Flatten(), nn.Linear(6, 2), nn.ReLU()), (4, 2, 3)),
+]
+
+
+@pytest.mark.parametrize(("layer", "shape"), ARRAY_INPUTS, ids=lambda v: type(v).__name__)
+def test_every_layer_takes_a_numpy_array_as_it_takes_the_tensor(layer, shape):
+    """One rule for layers and ops: array-likes are accepted everywhere, as constants."""
+    array = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    from_array, from_tensor = layer(array), layer(tg.tensor(array))
+    assert isinstance(from_array, tg.Tensor)
+    np.testing.assert_array_equal(from_array.numpy(), from_tensor.numpy())
+
+
+@pytest.mark.parametrize(
+    "op",
+    [tg.relu, tg.sigmoid, tg.tanh, tg.exp, tg.abs, F.relu, F.softmax, tg.flatten, tg.sum, tg.log_softmax],
+)
+def test_every_op_takes_a_numpy_array_or_a_list_as_a_constant(op):
+    values = [[-1.0, 0.5], [2.0, -3.0]]
+    expected = op(tg.tensor(values)).numpy()
+    for array_like in (np.array(values, dtype=np.float32), values):
+        result = op(array_like)
+        assert isinstance(result, tg.Tensor) and not result.requires_grad
+        np.testing.assert_allclose(result.numpy(), expected, rtol=1e-6)
+
+
+def test_a_loss_takes_numpy_predictions_and_targets():
+    prediction = np.array([[0.2, 0.8], [0.6, 0.4]], dtype=np.float32)
+    target = np.array([[0.0, 1.0], [1.0, 0.0]], dtype=np.float32)
+    loss = nn.MSELoss()(prediction, target)
+    np.testing.assert_allclose(loss.item(), np.mean((prediction - target) ** 2), rtol=1e-6)

@@ -84,6 +84,18 @@ def test_summary_lists_layers_shapes_and_parameter_counts():
     assert "4 (Conv2D)" in text and f"Total params: {sum(counts):,}" in text
 
 
+def test_summary_counts_frozen_parameters_as_non_trainable():
+    model = small_cnn()
+    frozen = model[0]  # the first convolution: 4 * 9 weights and 4 biases
+    for p in frozen.parameters():
+        p.requires_grad_(False)
+    report = nn.summary(model, (2, 1, 8, 8))
+    total = sum(p.data.size for p in model.parameters())
+    assert report.total_params == total
+    assert report.trainable_params == total - (4 * 9 + 4)
+    assert f"Non-trainable params: {4 * 9 + 4:,}" in str(report)
+
+
 def test_summary_leaves_the_model_as_it_was():
     model = small_cnn()
     before = model.state_dict()

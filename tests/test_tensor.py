@@ -241,6 +241,42 @@ def test_in_place_arithmetic_keeps_shape_and_dtype_or_says_why_not():
         labels *= 0.5
 
 
+def test_counting_idioms_update_zero_dimensional_tensors_in_place():
+    """makemore's bigram table, a confusion matrix, a running total: ``t[i, j] += 1`` reads a 0-d tensor,
+    updates it and writes it back; an op's 0-d result holds a numpy scalar, which must not get in the way."""
+    counts = tg.zeros((3, 3), dtype=np.int32)
+    for i, j in [(0, 1), (0, 1), (2, 0)]:
+        counts[i, j] += 1
+    np.testing.assert_array_equal(counts.numpy(), [[0, 2, 0], [0, 0, 0], [1, 0, 0]])
+    assert counts.dtype == np.int32
+
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    with tg.no_grad():
+        total = x.sum()
+        total += x.sum()
+        total *= 2
+        total -= 1.5
+        total /= 2
+    assert total.dtype == np.float32 and total.item() == 5.25
+    running = tg.tensor(0.0)
+    for _ in range(3):
+        running += (x * x).sum().item()
+    assert running.item() == 15.0
+    with tg.no_grad():
+        zeroed = x.sum()
+        zeroed.zero_()
+        assert zeroed.item() == 0.0
+
+
+def test_a_failed_in_place_update_names_the_python_number_not_a_numpy_dtype():
+    count = tg.tensor([3])[0]
+    with pytest.raises(
+        TypeError, match=r"/=: cannot update a tensor of shape \(\) \(int64\) .* a Python int \(2\)"
+    ):
+        count /= 2
+    assert count.item() == 3
+
+
 def test_a_tensor_changed_in_place_after_an_op_used_it_makes_backward_fail_instead_of_lying():
     w = tg.tensor([3.0, 4.0], requires_grad=True)
     x = tg.tensor([1.0, 2.0])

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import tensorgrad as tg
 from tensorgrad import nn, optim
 from tensorgrad.nn.utils import clip_grad_norm_
-from tensorgrad.training import History, LambdaCallback, accuracy, evaluate, fit
+from tensorgrad.training import History, LambdaCallback, accuracy, evaluate, fit, metrics
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], dtype=np.float32)
 XOR_Y = np.array([0, 1, 1, 0])
@@ -550,6 +550,17 @@ def test_accuracy_reads_one_hot_and_probability_targets_by_their_argmax():
     scores = np.array([[0.1, 0.9], [0.8, 0.2], [0.4, 0.6]])
     assert accuracy(scores, np.eye(2)[[1, 1, 1]]) == pytest.approx(2 / 3)
     assert accuracy(scores, np.array([[0.3, 0.7], [0.6, 0.4], [0.9, 0.1]])) == pytest.approx(2 / 3)
+
+
+def test_accuracy_counts_every_position_of_one_hot_sequence_targets():
+    """(N, C, L) scores against (N, C, L) one-hot targets: N * L predictions, each counted once."""
+    labels = np.array([[0, 1, 2, 1], [2, 2, 0, 1]])  # 2 sequences of 4 positions, 3 classes
+    predicted = np.array([[0, 1, 0, 1], [2, 0, 0, 0]])  # 3 of 4 right, then 2 of 4 right
+    scores = np.moveaxis(np.eye(3)[predicted], -1, 1)  # (2, 3, 4)
+    one_hot = np.moveaxis(np.eye(3)[labels], -1, 1)
+    assert accuracy(scores, one_hot) == 5 / 8
+    assert accuracy(scores, labels) == 5 / 8
+    assert metrics.count_correct(scores, one_hot) == (5, 8)
 
 
 def test_accuracy_of_sigmoid_outputs_thresholds_at_one_half():

@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..tensor import Tensor, wrap
+from ..tensor import Tensor, operand, wrap
 from . import anomaly, grad_mode
 
 _new = object.__new__
@@ -42,6 +42,15 @@ def check_in_place(op: str, what: str, x: Tensor, value: Any, fix: str) -> None:
         raise RuntimeError(
             f"{op}: in-place {what} a tensor that requires grad would break its gradient. {fix}"
         )
+
+
+def writable_array(t: Tensor) -> np.ndarray:
+    """``t``'s array, ready to be written in place. A 0-d result of an op may hold a numpy scalar, which is
+    immutable: it becomes a 0-d array first (nothing else holds that scalar, so this is the same as writing
+    in place), so ``counts[i, j] += 1`` and ``total += loss`` work on 0-d tensors too."""
+    if isinstance(t.data, np.generic):
+        t.data = np.array(t.data)
+    return t.data
 
 
 def mark_modified(t: Tensor) -> None:
@@ -78,6 +87,10 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
+        for t in inputs:
+            if not isinstance(t, Tensor):  # every op accepts array-likes (numpy arrays, lists, numbers)
+                inputs = tuple(map(operand, inputs))
+                break
         fn = _new(cls)
         try:  # the common shapes of call spelled out: calls with * and ** unpacking are slower
             if params:

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..autograd import function as graph
-from ..tensor import Tensor, as_array
+from ..tensor import Tensor, as_array, operand
 from .parameter import Parameter
 
 ForwardHook = Callable[["Module", tuple[Any, ...], Any], Any]
@@ -78,6 +78,10 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward(...)")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        for arg in args:
+            if isinstance(arg, np.ndarray):  # layers accept numpy arrays, as every op does
+                args = tuple(operand(a) if isinstance(a, np.ndarray) else a for a in args)
+                break
         outer = graph.module_scope
         graph.module_scope = (*outer, self)  # the nodes made in forward record that this module made them
         try:

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function
-from ..tensor import Tensor, lift
+from ..tensor import Tensor, lift, operand
 from .elementwise import _pair
 from .shape import reshape, sum_to, unsqueeze
 
@@ -93,6 +93,7 @@ class Linear(Function):
 
 def linear(x: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``x @ weight.T + bias`` for x of shape (..., in_features), weight (out_features, in_features)."""
+    weight = operand(weight)
     x = lift(x, weight)
     if weight.ndim != 2:
         raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got shape {weight.shape}")
@@ -103,6 +104,7 @@ def linear(x: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         )
     if bias is None:
         return Linear.apply(x, weight)
+    bias = operand(bias)
     if bias.shape != (weight.shape[0],):
         raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got {bias.shape}")
     return Linear.apply(x, weight, bias)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function
-from ..tensor import Tensor, wrap
+from ..tensor import Tensor, operand, wrap
 from .elementwise import exp, sqrt
 from .shape import broadcast_to, normalize_axes, reshape
 
@@ -145,6 +145,7 @@ def sum(
     x: Tensor, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: bool | None = None
 ) -> Tensor:
     """Sum over ``axis`` (int, tuple, or None for all)."""
+    x = operand(x)
     return Sum.apply(x, axes=_axes_of(x, axis, dim, "sum"), keepdims=_keep(keepdims, keepdim))
 
 
@@ -152,6 +153,7 @@ def mean(
     x: Tensor, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: bool | None = None
 ) -> Tensor:
     """Arithmetic mean over ``axis``."""
+    x = operand(x)
     axes = _axes_of(x, axis, dim, "mean")
     if x.ndim and not np.prod([x.shape[i] for i in axes]):
         raise ValueError(f"mean: cannot average over an empty axis (shape {x.shape}, axes {axes})")
@@ -169,6 +171,7 @@ def var(
 ) -> Tensor:
     """Variance: sum (x - mean)^2 / (N - correction). ``correction=1`` (PyTorch's default) is unbiased;
     ``correction=0`` is numpy's default ``ddof=0``."""
+    x = operand(x)
     axes = _axes_of(x, axis, dim, "var")
     count = int(np.prod([x.shape[i] for i in axes]))
     if count - correction <= 0:
@@ -197,6 +200,7 @@ def max(
     x: Tensor, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: bool | None = None
 ) -> Tensor:
     """Largest value over ``axis`` (values only, like numpy's ``max``; use ``argmax`` for positions)."""
+    x = operand(x)
     return Max.apply(x, axes=_axes_of(x, axis, dim, "max"), keepdims=_keep(keepdims, keepdim))
 
 
@@ -204,6 +208,7 @@ def min(
     x: Tensor, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: bool | None = None
 ) -> Tensor:
     """Smallest value over ``axis`` (values only; use ``argmin`` for positions)."""
+    x = operand(x)
     return Min.apply(x, axes=_axes_of(x, axis, dim, "min"), keepdims=_keep(keepdims, keepdim))
 
 
@@ -216,6 +221,7 @@ def argmax(
     keepdim: bool | None = None,
 ) -> Tensor:
     """Positions of the largest values (an int64 tensor, not differentiable)."""
+    x = operand(x)
     ax = axis if dim is None else dim
     if ax is not None:
         (ax,) = normalize_axes(ax, x.ndim, "argmax")
@@ -231,6 +237,7 @@ def argmin(
     keepdim: bool | None = None,
 ) -> Tensor:
     """Positions of the smallest values (an int64 tensor, not differentiable)."""
+    x = operand(x)
     ax = axis if dim is None else dim
     if ax is not None:
         (ax,) = normalize_axes(ax, x.ndim, "argmin")
@@ -239,12 +246,14 @@ def argmin(
 
 def softmax(x: Tensor, axis: int = -1, *, dim: int | None = None) -> Tensor:
     """Softmax along ``axis`` (numerically stable)."""
+    x = operand(x)
     ax = _one_axis(x, axis if dim is None else dim, "softmax")
     return Softmax.apply(x, axis=ax)
 
 
 def log_softmax(x: Tensor, axis: int = -1, *, dim: int | None = None) -> Tensor:
     """log(softmax(x)) along ``axis``, computed stably (no log of a rounded-to-zero probability)."""
+    x = operand(x)
     ax = _one_axis(x, axis if dim is None else dim, "log_softmax")
     return LogSoftmax.apply(x, axis=ax)
 
@@ -253,4 +262,5 @@ def logsumexp(
     x: Tensor, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: bool | None = None
 ) -> Tensor:
     """log(sum(exp(x))) over ``axis``, stable for large inputs."""
+    x = operand(x)
     return LogSumExp.apply(x, axes=_axes_of(x, axis, dim, "logsumexp"), keepdims=_keep(keepdims, keepdim))

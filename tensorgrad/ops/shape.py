@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.function import Function, check_in_place, mark_modified
-from ..tensor import Tensor, as_array, lift
+from ..autograd.function import Function, check_in_place, mark_modified, writable_array
+from ..tensor import Tensor, as_array, lift, operand
 
 
 def normalize_axes(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
@@ -82,6 +82,7 @@ def sum_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
 
 def broadcast_to(x: Tensor, shape: Sequence[int]) -> Tensor:
     """``x`` broadcast to ``shape`` (numpy rules)."""
+    x = operand(x)
     shape = tuple(shape)
     if x.data.shape == shape:
         return x
@@ -118,6 +119,7 @@ class Permute(Function):
 
 def reshape(x: Tensor, shape: Any) -> Tensor:
     """``x`` with a new shape of the same size (one dimension may be -1)."""
+    x = operand(x)
     shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
     if x.data.shape == shape:
         return x
@@ -126,6 +128,7 @@ def reshape(x: Tensor, shape: Any) -> Tensor:
 
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dimensions ``start_dim..end_dim`` (inclusive) into one, as PyTorch's ``flatten``."""
+    x = operand(x)
     if x.ndim == 0:
         return reshape(x, (1,))
     (start,), (end,) = (
@@ -140,6 +143,7 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 def permute(x: Tensor, axes: Sequence[int]) -> Tensor:
     """Reorder the dimensions: result dimension i is input dimension ``axes[i]``."""
+    x = operand(x)
     ndim = x.ndim
     if len(axes) != ndim or sorted(int(a) % builtins.max(ndim, 1) for a in axes) != list(range(ndim)):
         raise ValueError(
@@ -152,6 +156,7 @@ def permute(x: Tensor, axes: Sequence[int]) -> Tensor:
 
 def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap dimensions ``dim0`` and ``dim1`` (PyTorch's ``transpose``)."""
+    x = operand(x)
     (a,), (b,) = normalize_axes(dim0, x.ndim, "transpose"), normalize_axes(dim1, x.ndim, "transpose")
     if a == b:
         return x
@@ -176,6 +181,7 @@ def matrix_transpose(x: Tensor) -> Tensor:
 
 def squeeze(x: Tensor, axis: Any = None) -> Tensor:
     """Remove dimensions of size 1 (all of them, or those in ``axis``; others are left, as PyTorch)."""
+    x = operand(x)
     axes = normalize_axes(axis, x.ndim, "squeeze")
     shape = tuple(n for i, n in enumerate(x.shape) if not (i in axes and n == 1))
     return reshape(x, shape)
@@ -183,6 +189,7 @@ def squeeze(x: Tensor, axis: Any = None) -> Tensor:
 
 def unsqueeze(x: Tensor, axis: int) -> Tensor:
     """Insert a dimension of size 1 at ``axis`` (negative counts from the end of the result)."""
+    x = operand(x)
     (ax,) = normalize_axes(axis, x.ndim + 1, "unsqueeze")
     shape = list(x.shape)
     shape.insert(ax, 1)
@@ -262,7 +269,7 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
         "parameters).",
     )
     try:
-        x.data[_as_index(index)] = value.data if isinstance(value, Tensor) else value
+        writable_array(x)[_as_index(index)] = value.data if isinstance(value, Tensor) else value
         mark_modified(x)
     except (ValueError, IndexError) as err:
         raise type(err)(f"setitem: {err} (tensor of shape {tuple(x.shape)})") from None
@@ -282,6 +289,7 @@ class Pad(Function):
 
 def pad(x: Tensor, pad_width: Any, value: float = 0.0) -> Tensor:
     """Pad with a constant. ``pad_width``: an int, one (before, after) pair, or one pair per dimension."""
+    x = operand(x)
     if x.ndim == 0:
         return x  # a 0-d tensor has no dimension to pad (numpy returns it unchanged too)
     try:
@@ -357,6 +365,7 @@ def split(
 
     PyTorch's convention (not numpy's: numpy's int is the number of pieces, see ``chunk``).
     """
+    x = operand(x)
     (ax,) = normalize_axes(axis if dim is None else dim, x.ndim, "split")
     length = x.shape[ax]
     if isinstance(split_size_or_sections, (int, np.integer)):
@@ -378,6 +387,7 @@ def split(
 
 def chunk(x: Tensor, chunks: int, axis: int = 0, *, dim: int | None = None) -> list[Tensor]:
     """Split into ``chunks`` pieces of (nearly) equal size, as PyTorch's ``chunk``."""
+    x = operand(x)
     if chunks <= 0:
         raise ValueError(f"chunk: chunks must be positive, got {chunks}")
     (ax,) = normalize_axes(axis if dim is None else dim, x.ndim, "chunk")
