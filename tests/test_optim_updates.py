@@ -356,3 +356,54 @@ def test_momentum_with_dampening_differs_from_the_zero_started_ema_only_by_the_f
     first_textbook = p - lr * v
     first_ours = run_rosenbrock_momentum(steps=1, lr=lr, momentum=beta, dampening=beta)[0]
     np.testing.assert_allclose(first_ours - p, (first_textbook - p) / (1 - beta), rtol=1e-12)
+
+
+# ------------------------------ PyTorch's order of operations, to the last bit
+def rmsprop_in_pytorchs_order(
+    p, g, s, lr, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False
+):
+    """torch.optim.RMSprop's single-tensor step, op for op (torch/optim/rmsprop.py): ``addcmul`` is
+    v*alpha + ((1 - alpha)*g)*g, ``lerp`` is a + w*(b - a), ``addcdiv`` is p + ((-lr)*g)/avg. Checked equal to
+    torch 2.13 bit for bit on this problem where torch's kernels are plain IEEE arithmetic
+    (ATEN_CPU_CAPABILITY=default; its AVX2 kernels fuse multiply-adds, which numpy cannot)."""
+    g = g + weight_decay * p
+    s["v"] = s.get("v", np.zeros_like(p)) * alpha + ((1 - alpha) * g) * g
+    if centered:
+        a = s.get("g_avg", np.zeros_like(p))
+        s["g_avg"] = a + (1 - alpha) * (g - a)
+        avg = np.sqrt(s["v"] - s["g_avg"] * s["g_avg"]) + eps
+    else:
+        avg = np.sqrt(s["v"]) + eps
+    if momentum > 0:
+        s["b"] = s.get("b", np.zeros_like(p)) * momentum + g / avg
+        return p + (-lr) * s["b"]
+    return p + ((-lr) * g) / avg
+
+
+RMSPROP_OPTIONS = [
+    {},
+    {"alpha": 0.9},
+    {"momentum": 0.9},
+    {"centered": True},
+    {"centered": True, "momentum": 0.5},
+    {"weight_decay": 0.1},
+    {"centered": True, "momentum": 0.9, "weight_decay": 0.1},
+    {"centered": True, "momentum": 0.9, "weight_decay": 0.01, "alpha": 0.9, "lr": 3e-3},
+]
+
+
+@pytest.mark.parametrize("options", RMSPROP_OPTIONS, ids=lambda o: "-".join(f"{k}={v}" for k, v in o.items()))
+def test_rmsprop_computes_in_pytorchs_order_so_float64_trajectories_agree_to_the_last_bit(options):
+    """Elementwise IEEE arithmetic is the same on every machine, so this holds everywhere: a different order
+    (alpha*g_avg + (1 - alpha)*g instead of PyTorch's lerp) drifts from torch.optim after ~100 steps."""
+    options = {"lr": 1e-3, **options}
+    start = np.array([-1.2, 1.0, 0.5, -0.3, 1.5, 2.0])
+    p = tg.tensor(start.copy(), requires_grad=True)
+    opt = optim.RMSProp([p], **options)
+    expected, state = start.copy(), {}
+    for _ in range(200):
+        p.grad = tg.tensor(np.concatenate([rosenbrock_grad(pair) for pair in p.data.reshape(3, 2)]))
+        opt.step()
+        grad = np.concatenate([rosenbrock_grad(pair) for pair in expected.reshape(3, 2)])
+        expected = rmsprop_in_pytorchs_order(expected, grad, state, **options)
+        np.testing.assert_array_equal(p.data, expected)

@@ -18,7 +18,7 @@ class RMSProp(Optimizer):
         g = g + weight_decay * p                    if weight_decay != 0
         v = alpha * v + (1 - alpha) * g^2
         if centered:
-            g_avg = alpha * g_avg + (1 - alpha) * g
+            g_avg = g_avg + (1 - alpha) * (g - g_avg)  (= alpha g_avg + (1 - alpha) g, as PyTorch's lerp)
             avg = sqrt(v - g_avg^2) + eps           (eps added after the square root)
         else:
             avg = sqrt(v) + eps
@@ -31,6 +31,10 @@ class RMSProp(Optimizer):
     Defaults: ``lr=1e-2``, ``alpha=0.99``, ``eps=1e-8``, ``weight_decay=0``, ``momentum=0``,
     ``centered=False``, ``maximize=False``. State per parameter: ``step``, ``square_avg`` (v),
     ``momentum_buffer`` (b, when momentum > 0), ``grad_avg`` (g_avg, when centered).
+
+    Each step computes in ``torch.optim.RMSprop``'s order of operations, so float64 trajectories equal
+    PyTorch's bit for bit where its kernels are plain IEEE arithmetic; its AVX2 kernels fuse multiply-adds
+    and round sqrt within half an ulp, which leaves differences of an ulp or so per step.
     """
 
     def __init__(
@@ -79,14 +83,16 @@ class RMSProp(Optimizer):
         if weight_decay != 0:
             grad = grad + weight_decay * param
 
-        avg = np.multiply(grad, grad)  # the step's scratch array: g^2, then the denominator
-        avg *= 1 - alpha
+        # the order of operations is torch.optim.RMSprop's, so float64 trajectories agree to the last bit
+        avg = np.multiply(grad, 1 - alpha)  # the step's scratch array: (1 - alpha) g^2, then the denominator
+        avg *= grad
         square_avg *= alpha
         square_avg += avg  # v = alpha v + (1 - alpha) g^2
         if group["centered"]:
             grad_avg = self._state_array(state, "grad_avg", param)
-            grad_avg *= alpha
-            grad_avg += (1 - alpha) * grad  # g_avg = alpha g_avg + (1 - alpha) g
+            np.subtract(grad, grad_avg, out=avg)
+            avg *= 1 - alpha
+            grad_avg += avg  # g_avg = g_avg + (1 - alpha) (g - g_avg), PyTorch's lerp
             np.multiply(grad_avg, grad_avg, out=avg)
             np.subtract(square_avg, avg, out=avg)
             np.sqrt(avg, out=avg)  # sqrt(v - g_avg^2)
@@ -94,15 +100,15 @@ class RMSProp(Optimizer):
             np.sqrt(square_avg, out=avg)
         avg += eps
 
-        np.divide(grad, avg, out=avg)  # g / avg
         if momentum > 0:
             buf = self._state_array(state, "momentum_buffer", param)
             buf *= momentum
+            np.divide(grad, avg, out=avg)
             buf += avg  # b = momentum b + g / avg
-            np.multiply(buf, lr, out=avg)
+            np.multiply(buf, -lr, out=avg)
         else:
-            avg *= lr
-        param -= avg
+            np.divide(np.multiply(grad, -lr), avg, out=avg)  # -lr g / avg
+        param += avg
 
 
 RMSprop = RMSProp
