@@ -7,9 +7,11 @@ import argparse
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
+from .experiments.paths import BOUND
 from .experiments.xor import INPUTS, TARGETS, train_xor
 
 
@@ -22,6 +24,41 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _number(
+    kind: type[int] | type[float], minimum: int, maximum: int, *, above_minimum: bool = False
+) -> Callable[[str], int | float]:
+    """An argparse ``type=`` reading an option's text as ``kind`` from ``minimum`` (or above it, when
+    ``above_minimum``) to ``maximum``; anything else fails with one line naming the range and the text given.
+
+    Every numeric option goes through here: text, nan, inf and out-of-range numbers fail alike, and the upper
+    bounds keep a typo from allocating absurd memory or running for days.
+    """
+    what = "an integer" if kind is int else "a number"
+    if above_minimum:
+        expected = f"{what} above {minimum:,} and at most {maximum:,}"
+    else:
+        expected = f"{what} from {minimum:,} to {maximum:,}"
+
+    def in_range(value: int | float) -> bool:
+        return (value > minimum if above_minimum else value >= minimum) and value <= maximum
+
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or not in_range(value):  # nan fails every comparison, inf the upper bound
+            raise argparse.ArgumentTypeError(f"must be {expected}, got {text}")
+        return value
+
+    return parse
+
+
+_SEED = _number(int, 0, 2**32 - 1)  # 32 bits: what numpy's RandomState and most tools accept
+_LEARNING_RATE = _number(float, 0, 1_000, above_minimum=True)
+_COORDINATE = _number(float, -int(BOUND), int(BOUND))  # where optimizer paths count as diverged
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -94,10 +131,6 @@ def compare(args: argparse.Namespace) -> int:
 
     names = _names(args.optimizers, OPTIMIZERS, "--optimizers", "optimizer")
     rates = _learning_rates(args.lr, OPTIMIZERS)
-    if args.epochs < 1 or args.batch_size < 1:
-        raise CommandError("--epochs and --batch-size must be positive integers")
-    if args.seed < 0:
-        raise CommandError(f"--seed must be a non-negative integer, got {args.seed}")
     out = _writable_folder(Path(args.out))
     try:
         split = load_dataset(args.dataset, args.data_dir, download=args.download, seed=args.seed)
@@ -152,9 +185,8 @@ def paths(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         raise CommandError(f"--out {out}: the folder {out.parent} does not exist")
     surface = SURFACES[args.surface]
-    start = _point(args.start) if args.start else None
     trajectories = compare_paths(
-        surface, {name: rates.get(name) for name in names}, start=start, steps=args.steps
+        surface, {name: rates.get(name) for name in names}, start=args.start, steps=args.steps
     )
     figure = plot_paths(surface, trajectories)
     try:
@@ -179,32 +211,38 @@ def _names(text: str, known: dict, option: str, what: str) -> list[str]:
     return names
 
 
-def _learning_rates(items: list[str] | None, known: dict) -> dict[str, float]:
-    """``["adam=0.01", "sgd=0.1"]`` -> ``{"adam": 0.01, "sgd": 0.1}``, or a one-line error."""
-    rates: dict[str, float] = {}
-    for item in items or []:
-        name, sep, value = item.partition("=")
-        name = name.strip().lower()
-        if not sep or not name:
-            raise CommandError(f"--lr {item!r}: expected NAME=VALUE, e.g. --lr adam=0.003")
+def _named_rate(text: str) -> tuple[str, float]:
+    """``"adam=0.01"`` -> ``("adam", 0.01)``: the argparse ``type=`` of compare's and paths' ``--lr``."""
+    name, sep, value = text.partition("=")
+    name = name.strip().lower()
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, e.g. --lr adam=0.003, got {text}")
+    try:
+        return name, _LEARNING_RATE(value)
+    except argparse.ArgumentTypeError as err:
+        raise argparse.ArgumentTypeError(f"{text}: the learning rate {err}") from None
+
+
+def _learning_rates(pairs: list[tuple[str, float]] | None, known: dict) -> dict[str, float]:
+    """``[("adam", 0.01), ("sgd", 0.1)]`` -> ``{"adam": 0.01, "sgd": 0.1}``, or a one-line error."""
+    for name, _ in pairs or []:
         if name not in known:
-            raise CommandError(f"--lr {item!r}: unknown optimizer {name!r}; choose from {', '.join(known)}")
-        try:
-            rate = float(value)
-        except ValueError:
-            raise CommandError(f"--lr {item!r}: {value!r} is not a number") from None
-        if not rate > 0 or rate == float("inf"):
-            raise CommandError(f"--lr {item!r}: the learning rate must be a positive number")
-        rates[name] = rate
-    return rates
+            raise CommandError(f"--lr: unknown optimizer {name!r}; choose from {', '.join(known)}")
+    return dict(pairs or [])
 
 
 def _point(text: str) -> tuple[float, float]:
-    try:
-        x, y = (float(part) for part in text.split(","))
-    except ValueError:
-        raise CommandError(f"--start {text!r}: expected two numbers X,Y, e.g. --start -1.5,2") from None
-    return x, y
+    """``"-1.5,2"`` -> ``(-1.5, 2.0)``: the argparse ``type=`` of paths' ``--start``."""
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise argparse.ArgumentTypeError(f"expected two numbers X,Y, e.g. --start=-1.5,2, got {text}")
+    point = []
+    for axis, part in zip("XY", parts):
+        try:
+            point.append(_COORDINATE(part))
+        except argparse.ArgumentTypeError as err:
+            raise argparse.ArgumentTypeError(f"{axis} {err}") from None
+    return point[0], point[1]
 
 
 def _writable_folder(folder: Path) -> Path:
@@ -260,14 +298,19 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument(
         "--lr",
         nargs="+",
+        type=_named_rate,
         metavar="NAME=VALUE",
         help="learning rates, e.g. --lr sgd=0.1 adam=0.003 (defaults: "
         + ", ".join(f"{name} {rate:g}" for name, rate in DEFAULT_LR.items())
         + ")",
     )
-    run.add_argument("--epochs", type=int, metavar="N", default=20, help="epochs (default 20)")
-    run.add_argument("--batch-size", type=int, metavar="N", default=32, help="batch size (default 32)")
-    run.add_argument("--seed", type=int, metavar="N", default=0, help="random seed (default 0)")
+    run.add_argument(
+        "--epochs", type=_number(int, 1, 1_000), metavar="N", default=20, help="epochs (default 20)"
+    )
+    run.add_argument(
+        "--batch-size", type=_number(int, 1, 4_096), metavar="N", default=32, help="batch size (default 32)"
+    )
+    run.add_argument("--seed", type=_SEED, metavar="N", default=0, help="random seed (default 0)")
     run.add_argument(
         "--out",
         metavar="DIR",
@@ -302,20 +345,30 @@ def main(argv: list[str] | None = None) -> int:
     draw_paths.add_argument(
         "--lr",
         nargs="+",
+        type=_named_rate,
         metavar="NAME=VALUE",
         help="learning rates, e.g. --lr adam=0.1 (default: rates that suit the surface)",
     )
     draw_paths.add_argument(
-        "--steps", type=int, metavar="N", default=1000, help="optimizer steps (default 1000)"
+        "--steps",
+        type=_number(int, 1, 100_000),
+        metavar="N",
+        default=1000,
+        help="optimizer steps (default 1000)",
     )
-    draw_paths.add_argument("--start", metavar="X,Y", help="the starting point (default: the surface's own)")
+    draw_paths.add_argument(
+        "--start",
+        type=_point,
+        metavar="X,Y",
+        help="the starting point, e.g. --start=-1.5,2 (default: the surface's own)",
+    )
     draw_paths.set_defaults(handler=paths)
 
     run = commands.add_parser("demo", help="train a tiny MLP on XOR with a hand-written loop")
-    run.add_argument("--hidden", type=int, default=8, help="hidden units (default 8)")
-    run.add_argument("--lr", type=float, default=0.5, help="learning rate (default 0.5)")
-    run.add_argument("--epochs", type=int, default=2000, help="epochs (default 2000)")
-    run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    run.add_argument("--hidden", type=_number(int, 1, 4_096), default=8, help="hidden units (default 8)")
+    run.add_argument("--lr", type=_LEARNING_RATE, default=0.5, help="learning rate (default 0.5)")
+    run.add_argument("--epochs", type=_number(int, 1, 100_000), default=2000, help="epochs (default 2000)")
+    run.add_argument("--seed", type=_SEED, default=0, help="random seed (default 0)")
     run.set_defaults(handler=demo)
     draw = commands.add_parser("graph", help="draw a built-in model's backward pass into an SVG/PNG/PDF file")
     draw.add_argument("--model", choices=("mlp", "cnn"), default="mlp", help="which model (default mlp)")
@@ -331,12 +384,19 @@ def main(argv: list[str] | None = None) -> int:
         default="grad_norm",
         help="box colours (default grad_norm)",
     )
-    draw.add_argument("--max-nodes", type=int, default=200, help="collapse to one box per module above this")
+    draw.add_argument(
+        "--max-nodes",
+        type=_number(int, 2, 10_000),
+        default=200,
+        help="collapse to one box per module above this",
+    )
     draw.add_argument(
         "--rankdir", choices=("LR", "TB"), default="LR", help="left to right (default) or top to bottom"
     )
-    draw.add_argument("--batch", type=int, default=4, help="images in the batch (default 4)")
-    draw.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    draw.add_argument(
+        "--batch", type=_number(int, 1, 4_096), default=4, help="images in the batch (default 4)"
+    )
+    draw.add_argument("--seed", type=_SEED, default=0, help="random seed (default 0)")
     draw.set_defaults(handler=graph)
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
