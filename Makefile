@@ -12,11 +12,17 @@ demo: $(STAMP)
 	@bash scripts/ensure-graphviz.sh --optional
 	$(BIN)/python -m tensorgrad compare
 
+# the numeric tests and the notebooks run twice: as the machine's BLAS is set up, then under another OpenBLAS
+# kernel and thread count, so a claim that holds for one kernel's rounding only fails here, not on a user's machine
+NOT_NUMERIC := --ignore=tests/test_docs.py --ignore=tests/test_data_download.py --ignore=tests/test_cli_options.py \
+	--ignore=tests/test_io.py --ignore=tests/test_allocator.py --ignore=tests/test_benchmarks.py
+
 test: $(STAMP)
 	@bash scripts/ensure-graphviz.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+	HYPOTHESIS_EXAMPLES=25 $(BIN)/python scripts/second_fp_config.py $(BIN)/python -m pytest -q tests $(NOT_NUMERIC)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
