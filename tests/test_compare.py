@@ -2,6 +2,7 @@
 quality bars of the built-in models on the digits."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -9,7 +10,7 @@ import pytest
 import tensorgrad as tg
 import tensorgrad.data
 from tensorgrad import nn, optim
-from tensorgrad.experiments.compare import compare_optimizers, plot_comparison, write_outputs
+from tensorgrad.experiments.compare import Comparison, Run, compare_optimizers, plot_comparison, write_outputs
 from tensorgrad.experiments.datasets import DATASETS, load_dataset
 from tensorgrad.experiments.models import cnn, mlp
 from tensorgrad.experiments.optimizers import DEFAULT_LR, make_optimizer
@@ -162,6 +163,62 @@ def test_write_outputs_writes_the_curves_results_and_backward_graph(digits, tmp_
     assert "<svg" in (tmp_path / "graph.svg").read_text()
     assert json.loads((tmp_path / "results.json").read_text())["runs"]["adam"]["lr"] == DEFAULT_LR["adam"]
     assert sorted(p.name for p in tmp_path.iterdir()) == names  # no temporary files left
+
+
+def comparison(losses, diverged=None, steps_per_epoch=3):
+    """A Comparison of runs given by their step losses (name -> list), without training; ``diverged`` names
+    the runs whose loss became nan after their last step."""
+    runs = {}
+    for name, steps in losses.items():
+        history = tg.training.History()
+        history.steps["loss"] = list(steps)
+        note = None
+        if name == diverged:
+            note = f"the loss became nan at epoch 1, step {len(steps) + 1}"
+        else:
+            for epoch in range(len(steps) // steps_per_epoch):
+                history.record_epoch({"loss": steps[epoch], "val_loss": steps[epoch], "val_accuracy": 0.5})
+        runs[name] = Run(name, DEFAULT_LR[name], history, note)
+    return Comparison(runs, epochs=2, batch_size=32, seed=0, steps_per_epoch=steps_per_epoch)
+
+
+def test_a_diverged_runs_blow_up_does_not_flatten_the_other_curves_and_is_marked_where_it_leaves():
+    adam = [2.3, 1.9, 1.2, 0.9, 0.7, 0.5]
+    result = comparison({"sgd": [2.3, 2.5e23], "adam": adam}, diverged="sgd")
+    step_ax, loss_ax, _ = plot_comparison(result).get_axes()
+    bottom, top = step_ax.get_ylim()
+    assert 0.3 < bottom <= min(adam) and max(adam) <= top < 3.0  # adam's range (and a margin), not 1e24
+    marks = [line for line in step_ax.get_lines() if line.get_marker() == "^"]
+    assert len(marks) == 1 and (marks[0].get_xdata()[0], marks[0].get_ydata()[0]) == (2 / 3, top)  # step 2
+    assert marks[0].get_color() == "tab:blue" and not marks[0].get_clip_on()  # sgd's colour, on the edge
+    assert [t.get_text() for t in step_ax.texts] == ["sgd diverged at step 3"]
+    assert loss_ax.get_ylim()[1] < 3.0
+
+
+def test_the_smoothed_training_loss_is_the_bias_corrected_moving_average_of_the_step_losses():
+    losses = [4.0, 2.0, 1.0, 3.0, 0.5, 0.25]
+    for weight in (0.5, None):  # given, and the default (about half an epoch: 1 - 2 / (3 / 2 + 1) = 0.2)
+        figure = plot_comparison(comparison({"adam": losses}), smoothing=weight)
+        smoothed = next(
+            line for line in figure.get_axes()[0].get_lines() if line.get_label() == "adam (lr 0.003)"
+        )
+        w = 0.2 if weight is None else weight
+        average, expected = 0.0, []
+        for t, loss in enumerate(losses, start=1):  # a_t = w a_(t-1) + (1 - w) x_t, shown as a_t / (1 - w^t)
+            average = w * average + (1 - w) * loss
+            expected.append(average / (1 - w**t))
+        np.testing.assert_allclose(smoothed.get_ydata(), expected, rtol=1e-12)
+        assert smoothed.get_ydata()[0] == losses[0]  # the first point is the first loss, not (1 - w) times it
+
+
+def test_the_cnns_backward_pass_that_compare_draws_fits_a_laptop_screen(digits, tmp_path):
+    write_outputs(comparison({"adam": [2.3, 1.9, 1.2]}), tmp_path, cnn(), digits)
+    svg = (tmp_path / "graph.svg").read_text()
+    width, height = (
+        float(v) for v in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups()
+    )
+    # at its natural size (fonts readable), in pixels: at most 2000 either way (it was 1426 x 2325)
+    assert width * 4 / 3 <= 2000 and height * 4 / 3 <= 2000, (width * 4 / 3, height * 4 / 3)
 
 
 def test_every_named_dataset_loads_as_a_train_test_split():

@@ -421,6 +421,35 @@ def test_plot_paths_draws_one_line_per_path_with_a_legend_labels_and_title(tmp_p
     assert (tmp_path / "paths.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_plot_paths_keeps_every_path_and_end_marker_visible_where_they_run_together():
+    paths = compare_paths(rosenbrock, ["sgd", "momentum", "rmsprop", "adam"], steps=1000)  # as the command
+    ax = plot_paths(rosenbrock, paths).axes[0]
+
+    def marker_at(point):
+        return next(c for c in ax.collections if np.array_equal(c.get_offsets(), [point]))
+
+    star = marker_at(rosenbrock.minima[0])
+    ends = [marker_at(path.final_point) for path in paths.values()]  # adam's is 2e-3 from the star
+    assert len(set(map(id, ends))) == 4 and len(ax.lines) == 4
+    for line, end in zip(ax.lines, ends):
+        assert line.get_zorder() > star.get_zorder() and end.get_zorder() > star.get_zorder()
+    # told apart where they overlap: each its own dash pattern, earlier ones wider (underneath), later ones
+    # on top; the end squares shrink, so that ends at one place nest instead of hiding each other
+    assert len({line.get_linestyle() for line in ax.lines}) == 4
+    widths = [line.get_linewidth() for line in ax.lines]
+    assert widths == sorted(widths, reverse=True) and len(set(widths)) == 4
+    assert [line.get_zorder() for line in ax.lines] == sorted(line.get_zorder() for line in ax.lines)
+    sizes = [end.get_sizes()[0] for end in ends]
+    assert sizes == sorted(sizes, reverse=True) and len(set(sizes)) == 4
+    # momentum and adam end within 0.02 of the minimum (1, 1): an inset zooms in so that both show apart
+    (inset,) = ax.child_axes
+    (x0, x1), (y0, y1) = inset.get_xlim(), inset.get_ylim()
+    for name in ("momentum", "adam"):
+        x, y = paths[name].final_point
+        assert x0 < x < x1 and y0 < y < y1
+    assert x0 < 1 < x1 and y0 < 1 < y1 and x1 - x0 < 0.1 and len(inset.lines) == 4
+
+
 def test_plot_paths_names_the_axes_after_the_surfaces_variables():
     bowl = Surface("bowl", "(b - 4)^2 + (w - 3)^2", lambda b, w: (b - 4) ** 2 + (w - 3) ** 2,
                    ((0.0, 6.0), (0.0, 6.0)), ((4.0, 3.0),), (0.0, 0.0), variables=("b", "w"))  # fmt: skip

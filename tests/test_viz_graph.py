@@ -27,6 +27,26 @@ def edges(picture):
     return EDGE.findall(picture.source)
 
 
+def connectors(picture):
+    """The numbered circles where an arrow leaves one row of a wrapped picture and enters the next."""
+    return re.findall(r'^\s*(c\d+[ab]) \[label="\d+"', picture.source, re.M)
+
+
+def arrows(picture):
+    """The arrows between boxes as (tail, head, attributes), each arrow of a wrapped picture that goes through
+    a pair of connectors joined again (the half that leaves the tail carries the attributes)."""
+    whole, leaving, entering = [], {}, {}
+    for tail, head, attrs in edges(picture):
+        if re.fullmatch(r"c\d+a", head):
+            leaving[head[:-1]] = (tail, attrs)
+        elif re.fullmatch(r"c\d+b", tail):
+            entering[tail[:-1]] = head
+        else:
+            whole.append((tail, head, attrs))
+    assert leaving.keys() == entering.keys()
+    return whole + [(tail, entering[k], attrs) for k, (tail, attrs) in leaving.items()]
+
+
 def node_of(picture, text):
     """The one DOT node whose label contains ``text``."""
     found = [name for name, label in nodes(picture).items() if text in label]
@@ -79,7 +99,7 @@ def test_boxes_show_parameter_names_shapes_values_and_op_attributes():
         for line in np.array2string(p.data, precision=4, suppress_small=True, max_line_width=48).splitlines():
             assert line.strip() in label
     assert "axes=(0, 1)" in picture.source  # the Mean op's attribute
-    assert "Linear" in picture.source and "ReLU" in picture.source and "MSELoss" in picture.source
+    assert "Dense" in picture.source and "ReLU" in picture.source and "MSELoss" in picture.source
 
 
 def test_big_tensors_show_statistics_instead_of_values():
@@ -140,10 +160,10 @@ def test_backward_numbers_match_the_order_in_which_the_engine_ran_each_node():
     picture = tg.viz.draw_graph(loss, params=model, backward=True)
     badges = sorted((int(number), name) for name, number in BADGE.findall(picture.source))
     assert badges == [(i, node.name) for i, node in enumerate(ran, start=1)]
-    arrows = [
-        re.search(r'label="#(\d+)', attrs).group(1) for _, _, attrs in edges(picture) if "dir=back" in attrs
+    numbers = [
+        re.search(r'label="#(\d+)', attrs).group(1) for _, _, attrs in arrows(picture) if "dir=back" in attrs
     ]
-    assert sorted(set(map(int, arrows))) == list(range(1, len(ran) + 1))
+    assert sorted(set(map(int, numbers))) == list(range(1, len(ran) + 1))
 
 
 def test_backward_arrows_point_the_way_gradients_flow_and_carry_the_recorded_gradient():
@@ -213,6 +233,19 @@ def test_color_by_grad_norm_fills_from_blue_to_red_on_a_log_scale_with_a_legend(
     assert "legend" not in nodes(tg.viz.draw_graph(loss))
 
 
+def test_gradient_norm_colours_are_on_a_log_scale_so_the_geometric_middle_is_the_middle_colour():
+    a, b, c = (tg.tensor(1.0, requires_grad=True, name=n) for n in ("a", "b", "c"))
+    loss = a * 1e-3 + b * 1e-1 + c * 10.0  # gradients 1e-3, 1e-1 and 10: 0.1 is half way on a log scale
+    loss.backward()
+    picture = tg.viz.draw_graph(loss, color_by="grad_norm")
+    fill = {
+        n: re.search(r'BGCOLOR="(#\w+)"', nodes(picture)[node_of(picture, f">{n}<")]).group(1) for n in "abc"
+    }
+    palette = labels.NORM_PALETTE
+    assert (fill["a"], fill["b"], fill["c"]) == (palette[0], palette[len(palette) // 2], palette[-1])
+    assert "0.001 smallest" in nodes(picture)["legend"] and "largest 10" in nodes(picture)["legend"]
+
+
 def test_norm_colours_are_monotonic_in_the_norm():
     values = np.logspace(-6, 3, 50)
     indices = [labels.NORM_PALETTE.index(labels.norm_color(v, 1e-6, 1e3)) for v in values]
@@ -244,7 +277,7 @@ def test_nested_modules_are_nested_frames_and_module_scope_is_restored_after_an_
     block = Block()
     out = block(tg.ones(1, 2)).sum()
     linear_node = out._node.inputs[0]._node.inputs[0]._node.inputs[0]._node
-    assert linear_node.name == "Linear"
+    assert linear_node.name == "Dense"
     assert [type(m).__name__ for m in linear_node.scope] == ["Block", "Sequential", "Dense"]
     source = tg.viz.draw_graph(out).source
     assert re.search(r"cluster_\d+ \{.*cluster_\d+_\d+ \{.*cluster_\d+_\d+_\d+ \{", source, re.S)
@@ -258,6 +291,76 @@ def test_nested_modules_are_nested_frames_and_module_scope_is_restored_after_an_
     assert tg.autograd.function.module_scope == ()
 
 
+def test_a_layer_and_the_op_it_makes_have_one_name_its_keras_style_class_name():
+    tg.manual_seed(0)
+    # built with the PyTorch aliases: the picture still says Conv2D, MaxPool2D, AvgPool2D and Dense
+    model = nn.Sequential(
+        nn.Conv2d(1, 2, 3), nn.MaxPool2d(2), nn.AvgPool2d(1), nn.Flatten(), nn.Linear(2 * 3 * 3, 1)
+    )
+    picture = tg.viz.draw_graph(model(tg.randn(1, 1, 8, 8)).sum(), params=model)
+    frames = re.findall(
+        r'subgraph cluster_\w+ \{\n[^\n]*label="\d+: (\w+)"[^\n]*\n((?:\t*t\d+ \[[^\n]*\n)*)', picture.source
+    )
+    header = re.compile(r'<B><FONT COLOR="[^"]*">([^<]*)<BR')
+    ops = {
+        layer: [header.search(label).group(1) for _, label in NODE.findall(body)] for layer, body in frames
+    }
+    for layer in ("Conv2D", "MaxPool2D", "AvgPool2D", "Dense"):
+        assert [op for op in ops[layer] if "." not in op] == [layer]  # besides its parameters, one op: itself
+    assert not re.search(r"\b(Linear|Conv2d|MaxPool2d|AvgPool2d)\b", picture.source)
+
+
+# ----------------------------------------------------------------------------------------- size and rows
+def png_size(path):
+    """(width, height) in pixels, from the PNG header."""
+    header = path.read_bytes()[:24]
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+
+
+def test_the_cnn_backward_pass_picture_fits_a_laptop_screen(tmp_path):
+    """The default `tensorgrad graph --model cnn` picture, drawn at its natural size (fonts readable without
+    zoom), is at most 2000 pixels wide and roughly as tall as wide (it was 5227 x 936)."""
+    assert main(["graph", "--model", "cnn", "--out", str(tmp_path / "cnn.png")]) == 0
+    width, height = png_size(tmp_path / "cnn.png")
+    assert width <= 2000 and height <= 2000 and 0.6 <= width / height <= 1.8, (width, height)
+
+
+def rows_of(picture):
+    """The boxes of each row of a wrapped picture, in the order of the rows."""
+    blocks = re.split(r"subgraph cluster_row(\d+) \{", picture.source)[1:]
+    return {
+        int(row): re.findall(r"^\s*(t\d+) \[label=<", body, re.M)
+        for row, body in zip(blocks[::2], blocks[1::2])
+    }
+
+
+def test_a_long_left_to_right_picture_wraps_into_rows_that_read_top_to_bottom_in_forward_order():
+    tg.manual_seed(0)
+    model = nn.Sequential(*[layer for _ in range(6) for layer in (nn.Dense(4, 4), nn.Tanh())])
+    loss = model(tg.ones(2, 4)).sum()
+    with tg.viz.record_backward():
+        loss.backward()
+    picture = tg.viz.draw_graph(loss, params=model, backward=True)
+    rows = rows_of(picture)
+    assert len(rows) >= 3
+    row_of = {box: row for row, boxes in rows.items() for box in boxes}
+    ops = [name for name, label in nodes(picture).items() if "Dense<" in label or "Tanh<" in label]
+    ops.sort(key=lambda name: int(name[1:]))  # t<i>: inputs before outputs, so forward order
+    assert [row_of[op] for op in ops] == sorted(row_of[op] for op in ops)  # rows follow the forward pass
+    frames = re.findall(r'label="(\d+): (?:Dense|Tanh)"', picture.source)
+    assert sorted(map(int, frames)) == list(range(12))  # no module is cut in two
+    # each row break is one arrow through a pair of numbered connectors, one at each end
+    assert len(connectors(picture)) == 2 * (len(rows) - 1)
+    # dot draws the rows top to bottom (y grows upwards in its plain output), none wider than a screen
+    plain = picture.pipe(format="plain").decode().splitlines()
+    width = float(plain[0].split()[2]) * 72
+    y = {line.split()[1]: float(line.split()[3]) for line in plain if line.startswith("node ")}
+    tops = [max(y[box] for box in rows[row]) for row in sorted(rows)]
+    assert tops == sorted(tops, reverse=True) and width <= 1.15 * tg.viz.graph.ROW_LENGTH
+    # a picture that fits on one row is drawn as before, without rows
+    assert "cluster_row" not in tg.viz.draw_graph(mlp_loss(small_mlp()), backward=False).source
+
+
 # ----------------------------------------------------------------------------------------- collapse
 def test_a_graph_bigger_than_max_nodes_collapses_to_one_box_per_module():
     tg.manual_seed(0)
@@ -267,7 +370,7 @@ def test_a_graph_bigger_than_max_nodes_collapses_to_one_box_per_module():
     loss = nn.CrossEntropyLoss()(model(tg.randn(2, 1, 8, 8)), tg.tensor([1, 2]))
     loss.backward()
     full = tg.viz.draw_graph(loss, params=model)
-    assert "kernel=(3, 3), stride=(1, 1), padding=(1, 1)" in full.source
+    assert 'kernel=(3, 3), stride=(1, 1)<BR ALIGN="LEFT"/>padding=(1, 1), dilation=(1, 1)' in full.source
     picture = tg.viz.draw_graph(loss, params=model, backward=True, max_nodes=8, color_by="grad_norm")
     boxes = {k: v for k, v in nodes(picture).items() if k != "legend"}
     assert len(boxes) == 6  # 5 modules (input and parameters inside them) and the loss
@@ -292,7 +395,8 @@ def test_a_10000_op_chain_draws_collapsed_and_renders_in_seconds(tmp_path):
     assert len(nodes(picture)) <= 200
     assert "collapsed: 10001 ops" in picture.note
     svg = ET.parse(tmp_path / "chain.svg")
-    assert len(svg.findall(".//{http://www.w3.org/2000/svg}g[@class='node']")) == len(nodes(picture))
+    drawn = svg.findall(".//{http://www.w3.org/2000/svg}g[@class='node']")
+    assert len(drawn) == len(nodes(picture)) + len(connectors(picture)) and connectors(picture)  # wrapped
 
 
 def test_a_model_with_more_layers_than_max_nodes_merges_them_into_runs():
@@ -373,7 +477,7 @@ def test_any_graph_draws_a_box_per_tensor_and_an_arrow_per_input(shape, ops):
     picture = tg.viz.draw_graph(loss, backward=True, color_by="grad_norm", max_nodes=None)
     tensors = graph_tensors(loss)
     assert len([n for n in nodes(picture) if n != "legend"]) == len(tensors)
-    assert len(edges(picture)) == sum(len(t._node.inputs) for t in tensors if t._node is not None)
+    assert len(arrows(picture)) == sum(len(t._node.inputs) for t in tensors if t._node is not None)
     for (d0, _, s0, _), (d1, _, s1, _) in zip(before, snapshot(loss)):
         np.testing.assert_array_equal(d0, d1)
         assert s0 is s1
@@ -458,7 +562,7 @@ def test_graph_command_draws_a_built_in_models_backward_pass(model, tmp_path, ca
     svg = ET.parse(out)
     text = " ".join(t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text"))
     assert "CrossEntropy" in text and "#1" in text and "gradient norm (log scale)" in text
-    assert "Conv2d" in text or model == "mlp"
+    assert "Conv2D" in text or model == "mlp"
 
 
 def test_graph_command_options_and_bad_input(tmp_path, capsys):

@@ -227,7 +227,10 @@ def plot_comparison(
 ) -> Figure:
     """The curves side by side: training loss per step, test loss and test accuracy per epoch.
 
-    A run that diverged ends where its loss became nan (an x marks its last finite step loss).
+    A run that diverged ends where its loss became nan (an x marks its last finite step loss). The loss axes
+    show the range of the runs that did not diverge, so that a diverged run's blow-up (a loss of 1e24) does
+    not flatten their curves; where a diverged run leaves the axes, a triangle on the top edge says
+    "<name> diverged at step N".
     Step losses are noisy; each optimizer's raw curve is drawn faintly with an exponential moving average
     over it (``smoothing``: the average's weight on the past, by default one giving a window of about half
     an epoch). The x axis is the epoch in all three panels, so they line up.
@@ -240,6 +243,7 @@ def plot_comparison(
     per_epoch = max(result.steps_per_epoch, 1)
     if smoothing is None:
         smoothing = 1 - 2 / (per_epoch / 2 + 1)
+    step_curves, loss_curves = [], []
     for index, (name, run) in enumerate(result.runs.items()):
         colour = COLOURS.get(name, f"C{index}")
         label = name if run.lr is None else f"{name} (lr {run.lr:g})"
@@ -252,12 +256,18 @@ def plot_comparison(
         h = run.history.history
         epochs = np.arange(1, len(h.get("val_loss", [])) + 1)
         loss_ax.plot(epochs, h.get("val_loss", []), color=colour, marker="o", markersize=3, label=label)
+        # where the loss became nan: the step after the last one recorded
+        diverged = f"{name} diverged at step {steps.size + 1}" if run.diverged else None
+        step_curves.append((x, steps, colour, diverged))
+        loss_curves.append((epochs, np.asarray(h.get("val_loss", []), dtype=float), colour, diverged))
         accuracy = 100 * np.asarray(h.get("val_accuracy", []), dtype=float)
         final = "diverged" if run.diverged else f"{accuracy[-1]:.1f}%"
         accuracy_ax.plot(epochs, accuracy, color=colour, marker="o", markersize=3, label=f"{name}: {final}")
     step_ax.set(title="Training loss per step", xlabel="epoch", ylabel="cross-entropy loss", yscale="log")
     loss_ax.set(title="Test loss per epoch", xlabel="epoch", ylabel="cross-entropy loss", yscale="log")
     accuracy_ax.set(title="Test accuracy per epoch", xlabel="epoch", ylabel="accuracy (%)")
+    _show_runs_that_did_not_diverge(step_ax, step_curves)
+    _show_runs_that_did_not_diverge(loss_ax, loss_curves)
     for ax in (step_ax, loss_ax, accuracy_ax):
         ax.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
         ax.grid(alpha=0.35, which="both")
@@ -269,6 +279,43 @@ def plot_comparison(
     )
     fig.suptitle(title or default)
     return fig
+
+
+def _show_runs_that_did_not_diverge(
+    ax: Any, curves: list[tuple[np.ndarray, np.ndarray, str, str | None]]
+) -> None:
+    """Limit the log y axis of ``ax`` to the finite losses of the runs that did not diverge (down to the
+    lowest loss of any run), and mark each diverged run that leaves the axes with a triangle on the top edge
+    where it does, labelled with its note. ``curves``: (x, losses, colour, note or None) per run."""
+    kept = [y[np.isfinite(y) & (y > 0)] for _, y, _, note in curves if note is None]
+    kept = [y for y in kept if y.size]
+    if not kept:  # every run diverged: nothing to keep in view but them
+        return
+    high = max(float(y.max()) for y in kept)
+    shown = [y[np.isfinite(y) & (y > 0) & (y <= high)] for _, y, _, _ in curves]
+    low = min(float(y.min()) for y in shown if y.size)
+    margin = 10 ** (0.05 * max(math.log10(high / low), 0.5))  # 5% of the range, on a log axis
+    bottom, top = low / margin, high * margin
+    ax.set_ylim(bottom, top)
+    left, right = ax.get_xlim()
+    for x, y, colour, note in curves:
+        above = np.flatnonzero(y > top)
+        if note is None or not above.size:
+            continue
+        at = x[above[0]]
+        ax.plot(at, top, marker="^", markersize=9, color=colour, clip_on=False, zorder=5)
+        on_left = at < (left + right) / 2
+        ax.annotate(
+            note,
+            (at, top),
+            xytext=(8 if on_left else -8, -6),
+            textcoords="offset points",
+            ha="left" if on_left else "right",
+            va="top",
+            fontsize=9,
+            color=colour,
+            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+        )
 
 
 def _moving_average(values: np.ndarray, weight: float) -> np.ndarray:
@@ -323,7 +370,7 @@ def write_outputs(result: Comparison, folder: Path, model: nn.Module, split: Dat
     loss = nn.CrossEntropyLoss()(model(inputs), labels)
     with viz.record_backward():
         loss.backward()
-    picture = viz.draw_graph(loss, params=model, backward=True, color_by="grad_norm", rankdir="TB")
+    picture = viz.draw_graph(loss, params=model, backward=True, color_by="grad_norm")  # wraps to fit a screen
     try:
         picture.save(folder / "graph.svg")
         written.append(folder / "graph.svg")

@@ -315,6 +315,16 @@ def _levels(surface: Surface, Z: np.ndarray, levels: int | Iterable[float]) -> t
     return np.linspace(float(finite.min()), high, int(levels)), False
 
 
+#: how paths are told apart where they run together: each its own dash pattern, the first ones wider (drawn
+#: underneath, so that a later path on top of an earlier one leaves it showing along both sides)
+LINESTYLES = ("-", "--", "-.", ":")
+#: an end point this close to a minimum (as a fraction of the domain's width) gets a zoomed inset
+ZOOM_NEAR = 0.05
+_STAR_ZORDER = 3  # the minima: under every path and end marker
+
+Window = tuple[float, float, float, float]  # x0, x1, y0, y1
+
+
 def plot_paths(
     surface: Surface,
     paths: Mapping[str, OptimizerPath] | Iterable[OptimizerPath] | OptimizerPath,
@@ -326,12 +336,15 @@ def plot_paths(
 
     Filled contours with contour lines on top (``levels`` of them, log-spaced when ``surface.log_levels``,
     or the given values), the global minima as stars, and each path as a line with markers every tenth of the
-    way, its start as a circle and its end as a square (a cross when it diverged). The legend names each path
-    with its learning rate and final value. The axes show the surface's domain: paths that leave it are
-    clipped by the axes, their data untouched. Draws into ``ax`` when given, else into a new Figure.
+    way, its start as a circle and its end as a square (a cross when it diverged). Paths that run together
+    stay visible: each has its own dash pattern, the earlier ones are wider and drawn underneath, the end
+    markers shrink from path to path so that ends at one place nest, and every path and end marker lies above
+    the stars. When paths end near a minimum (within ``ZOOM_NEAR`` of the domain's width), an inset zooms
+    into it, in the corner the paths leave most free. The legend, below the axes, names each path with its
+    learning rate and final value. The axes show the surface's domain: paths that leave it are clipped by the
+    axes, their data untouched. Draws into ``ax`` when given, else into a new Figure.
     """
     Figure, ticker = _matplotlib("tensorgrad.experiments.plot_paths")
-    from matplotlib.colors import LogNorm
     from matplotlib.lines import Line2D
 
     if not isinstance(surface, Surface):
@@ -341,42 +354,19 @@ def plot_paths(
         )
     items = _as_paths(paths)
     if ax is None:
-        fig = Figure(figsize=(7.5, 6.0), layout="constrained")
+        fig = Figure(figsize=(7.5, 7.0), layout="constrained")
         ax = fig.add_subplot()
     else:
         fig = ax.figure
 
     X, Y, Z = surface.grid(300)
     values, log = _levels(surface, Z, levels)
-    norm = LogNorm(vmin=values[0], vmax=values[-1]) if log else None
-    shown = np.clip(Z, values[0], None) if log else Z  # a log scale cannot place values <= 0
-    filled = ax.contourf(X, Y, shown, levels=values, norm=norm, cmap="viridis", alpha=0.55, extend="both")
-    ax.contour(X, Y, shown, levels=values, norm=norm, colors="white", linewidths=0.5, alpha=0.7)
+    filled = _contours(ax, X, Y, Z, values, log)
     ticks = dict(ticks=ticker.LogLocator(), format=ticker.LogFormatterSciNotation()) if log else {}
     bar = fig.colorbar(filled, ax=ax, shrink=0.9, **ticks)
     u, v = surface.variables
     bar.set_label(f"f({u}, {v})" + (" (log scale)" if log else ""))
-
-    for path in items:
-        lr = "" if path.lr is None else f" (lr={path.lr:g})"
-        status = f", diverged after {path.steps} steps" if path.diverged else ""
-        (line,) = ax.plot(
-            path.points[:, 0],
-            path.points[:, 1],
-            marker="o",
-            markersize=3,
-            markevery=max(1, path.steps // 10),
-            linewidth=1.6,
-            label=f"{path.name}{lr}: f = {path.final_value:.3g}{status}",
-            zorder=3,
-        )
-        colour = line.get_color()
-        ax.scatter(*path.points[0], s=60, facecolors="white", edgecolors=colour, linewidths=2, zorder=4)
-        ax.scatter(*path.points[-1], s=60, marker="X" if path.diverged else "s", color=colour, zorder=4)
-
-    if surface.minima:
-        minima = np.array(surface.minima)
-        ax.scatter(minima[:, 0], minima[:, 1], s=220, marker="*", color="gold", edgecolors="black", zorder=5)
+    _draw_paths(ax, surface, items, labelled=True)
 
     handles, labels = ax.get_legend_handles_labels()
     markers = [
@@ -394,7 +384,13 @@ def plot_paths(
         )
         markers.append((star, "global minimum"))
     ax.legend(
-        handles + [h for h, _ in markers], labels + [t for _, t in markers], loc="best", fontsize="small"
+        handles + [h for h, _ in markers],
+        labels + [t for _, t in markers],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.09),
+        ncols=2,
+        fontsize="small",
+        frameon=False,
     )
 
     (xmin, xmax), (ymin, ymax) = surface.domain
@@ -403,4 +399,105 @@ def plot_paths(
     ax.set_xlabel(u)
     ax.set_ylabel(v)
     ax.set_title(f"{surface.title}: f = {surface.formula}" if title is None else title)
+    zoom = _zoom_window(surface, items)
+    if zoom is not None:
+        _draw_inset(ax, surface, items, zoom, values, log)
     return fig
+
+
+def _contours(ax: Axes, X: np.ndarray, Y: np.ndarray, Z: np.ndarray, values: np.ndarray, log: bool) -> Any:
+    """Filled contours of Z at ``values`` with white contour lines on top; returns the filled ones."""
+    from matplotlib.colors import LogNorm
+
+    norm = LogNorm(vmin=values[0], vmax=values[-1]) if log else None
+    shown = np.clip(Z, values[0], None) if log else Z  # a log scale cannot place values <= 0
+    filled = ax.contourf(X, Y, shown, levels=values, norm=norm, cmap="viridis", alpha=0.55, extend="both")
+    ax.contour(X, Y, shown, levels=values, norm=norm, colors="white", linewidths=0.5, alpha=0.7)
+    return filled
+
+
+def _draw_paths(ax: Axes, surface: Surface, items: list[OptimizerPath], labelled: bool) -> None:
+    """Each path as a line with its start and end markers, and the minima as stars underneath them all."""
+    n = len(items)
+    widths = np.linspace(4.0, 1.3, n) if n > 1 else [1.6]
+    sizes = np.linspace(110, 40, n) if n > 1 else [60]
+    for i, path in enumerate(items):
+        lr = "" if path.lr is None else f" (lr={path.lr:g})"
+        status = f", diverged after {path.steps} steps" if path.diverged else ""
+        (line,) = ax.plot(
+            path.points[:, 0],
+            path.points[:, 1],
+            linestyle=LINESTYLES[i % len(LINESTYLES)],
+            marker="o",
+            markersize=3,
+            markevery=max(1, path.steps // 10),
+            linewidth=widths[i],
+            alpha=0.9,
+            label=f"{path.name}{lr}: f = {path.final_value:.3g}{status}" if labelled else None,
+            zorder=_STAR_ZORDER + 1 + i / n,  # later (thinner) paths on top of earlier (wider) ones
+        )
+        colour = line.get_color()
+        ax.scatter(
+            *path.points[0],
+            s=60,
+            facecolors="white",
+            edgecolors=colour,
+            linewidths=2,
+            zorder=_STAR_ZORDER + 3,
+        )
+        ax.scatter(*path.points[-1], s=sizes[i], marker="X" if path.diverged else "s", color=colour,
+                   edgecolors="white", linewidths=0.8, zorder=_STAR_ZORDER + 3 + i / n)  # fmt: skip
+    if surface.minima:
+        minima = np.array(surface.minima)
+        ax.scatter(minima[:, 0], minima[:, 1], s=220, marker="*", color="gold", edgecolors="black",
+                   zorder=_STAR_ZORDER)  # fmt: skip
+
+
+def _zoom_window(surface: Surface, items: list[OptimizerPath]) -> Window | None:
+    """(x0, x1, y0, y1) around the minimum that paths end nearest to, when some end within ``ZOOM_NEAR`` of
+    the domain's width from it, wide enough to show those ends apart; else None."""
+    if not surface.minima:
+        return None
+    (xmin, xmax), (ymin, ymax) = surface.domain
+    near = ZOOM_NEAR * max(xmax - xmin, ymax - ymin)
+    ends = np.array([p.final_point for p in items if not p.diverged and np.isfinite(p.final_point).all()])
+    if not ends.size:
+        return None
+    minima = np.array(surface.minima)
+    gaps = np.abs(ends[:, None, :] - minima[None, :, :]).max(axis=2)  # (ends, minima), max-norm
+    closest = gaps.min(axis=0)
+    best = int(closest.argmin())
+    close = gaps[:, best] <= near
+    if not close.any():
+        return None
+    half = max(1.5 * gaps[close, best].max(), near / 20)
+    (cx, cy) = minima[best]
+    return cx - half, cx + half, cy - half, cy + half
+
+
+def _draw_inset(
+    ax: Axes, surface: Surface, items: list[OptimizerPath], window: Window, values: np.ndarray, log: bool
+) -> Axes:
+    """A zoomed inset of ``window`` (with the contours, paths and markers again) in the corner of ``ax`` that
+    holds the fewest path points, linked to the window by lines."""
+    x0, x1, y0, y1 = window
+    size = 0.36
+    corners = [(0.62, 0.04), (0.04, 0.04), (0.62, 0.60), (0.04, 0.60)]  # lower right first: it wins a tie
+    to_axes = ax.transAxes.inverted().transform
+    points = np.concatenate([to_axes(ax.transData.transform(p.points)) for p in items])
+
+    def crowd(corner: tuple[float, float]) -> int:
+        return int(np.all((points >= corner) & (points <= np.add(corner, size)), axis=1).sum())
+
+    corner = min(corners, key=crowd)
+    inset = ax.inset_axes([*corner, size, size])
+    X, Y = np.meshgrid(np.linspace(x0, x1, 120), np.linspace(y0, y1, 120))
+    Z = np.asarray(surface.f(X, Y), dtype=np.float64)
+    _contours(inset, X, Y, Z, values, log)
+    _draw_paths(inset, surface, items, labelled=False)
+    inset.set_xlim(x0, x1)
+    inset.set_ylim(y0, y1)
+    inset.tick_params(labelsize="x-small")
+    inset.set_title("near the minimum", fontsize="small")
+    ax.indicate_inset_zoom(inset, edgecolor="black", alpha=0.8)
+    return inset

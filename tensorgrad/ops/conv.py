@@ -14,10 +14,10 @@ Both are linear, so each one's backward is the other, as in DeZero: everything b
 differentiates twice. Pooling reads the kernel-offset slices of the input without copying them, and sends
 its gradient back through ``Col2im``.
 
-Convolution (the ``Conv2d`` node) is one matrix product on the columns, with K = C_in*kh*kw and
+Convolution (the ``Conv2D`` node) is one matrix product on the columns, with K = C_in*kh*kw and
 P = H_out*W_out: out = W.reshape(C_out, K) @ cols + bias, whose backward, written with Tensor ops, gives
 the columns ``W^T @ grad`` (turned into the input gradient by col2im) and the weight ``grad @ cols^T``.
-Conv2d keeps its columns as one (K, P*N) matrix, the batch folded in with the pixels, so that the forward
+Conv2D keeps its columns as one (K, P*N) matrix, the batch folded in with the pixels, so that the forward
 and each gradient are one GEMM for the whole batch, not N small ones and a sum over the batch. They are the
 same entries as Im2col's, indexed the same way (``Im2colStored`` returns them as a transposed view,
 ``Col2imStored`` adds them back), only stored in another order, a ``Layout``:
@@ -32,7 +32,7 @@ same entries as Im2col's, indexed the same way (``Im2colStored`` returns them as
   only W_out, but the transposing copies move whole images.
 
 The copies and adds scale with the columns (K rows), the batch transposes with the output (C_out rows), so
-Conv2d takes CHWN where the columns are taller than the output (K > C_out: deeper layers), else CNHW (a
+Conv2D takes CHWN where the columns are taller than the output (K > C_out: deeper layers), else CNHW (a
 first layer with one or three input channels), and CNHW for 1x1 kernels too, whose columns are the input
 itself (no overlapping windows: there the one copy and one add move whole images in CNHW).
 """
@@ -145,7 +145,7 @@ def _inside(shift: int, stride: int, count: int, size: int) -> tuple[slice, slic
 
 @dataclass(frozen=True)
 class Layout:
-    """How Conv2d keeps images and columns in memory: channels first, so that the columns are a
+    """How Conv2D keeps images and columns in memory: channels first, so that the columns are a
     (C*kh*kw, pixels*images) matrix, and the batch axis last (CHWN) or second (CNHW). ``image`` and
     ``columns`` are axis orders for ``ndarray.transpose``. (Not a named tuple: graph pictures list a node's
     named-tuple settings, and a memory layout is no setting of the op.)"""
@@ -305,7 +305,7 @@ class Col2imStored(_WindowOp):
     """cols (N, C, kh, kw, H_out, W_out) -> x (N, C, H, W), the adjoint of Im2colStored (the same map as
     Col2im): ``x[n, c, oh*s + i*d - p, ow*s + j*d - p] += cols[n, c, i, j, oh, ow]``, entries that fall in
     the padding dropped. Fast when ``cols`` is stored in ``layout`` (as Im2colStored makes it, and as
-    Conv2d's ``W^T @ grad`` comes out): one add per kernel offset into x stored in ``layout``, which is
+    Conv2D's ``W^T @ grad`` comes out): one add per kernel offset into x stored in ``layout``, which is
     transposed to NCHW at the end; in CHWN each add runs over W_out*N contiguous elements. Linear, so
     backward is Im2colStored."""
 
@@ -328,7 +328,7 @@ class Col2imStored(_WindowOp):
         return (Im2colStored.apply(g, window=self.window, layout=self.layout),)
 
 
-class Conv2d(_WindowOp):
+class Conv2D(_WindowOp):
     """The convolution as one matrix product on the columns cols = Im2colStored(x), kept as a (K, P*N)
     matrix with K = C_in*kh*kw, P = H_out*W_out (see Layout and the module docstring for why). With W the
     weight as a (C_out, K) matrix and g the output gradient as a (C_out, P*N) matrix in the same layout,
@@ -379,7 +379,7 @@ class Conv2d(_WindowOp):
         return d_x, d_weight, g.sum(axis=1) if bias[0].requires_grad else None
 
 
-class MaxPool2d(_WindowOp):
+class MaxPool2D(_WindowOp):
     """out[n, c, oh, ow] = max over the window of xpad (padded with -inf). The derivative is 1 at the window's
     maximum and 0 elsewhere; at ties the first maximum in row-major window order takes it (as PyTorch), and
     where windows overlap their gradients add up. backward: Col2im of the gradient broadcast over the window
@@ -413,7 +413,7 @@ class MaxPool2d(_WindowOp):
         return (Col2im.apply(spread, window=self.window, shape=self.inputs[0].shape, mask=onehot),)
 
 
-class AvgPool2d(_WindowOp):
+class AvgPool2D(_WindowOp):
     """out[n, c, oh, ow] = mean over the window of xpad (padded with zeros, which count: PyTorch's
     count_include_pad=True). d out / d x = 1/(kh*kw) at every window position; backward: Col2im of the
     gradient divided by kh*kw and broadcast over the window."""
@@ -509,7 +509,7 @@ def conv2d(
             )
     window = _window("conv2d", (kh, kw), stride, padding, dilation)
     _check_fits("conv2d", x, window)
-    out = Conv2d.apply(x, w, window=window) if b is None else Conv2d.apply(x, w, b, window=window)
+    out = Conv2D.apply(x, w, window=window) if b is None else Conv2D.apply(x, w, b, window=window)
     return reshape(out, out.shape[1:]) if unbatched else out
 
 
@@ -521,14 +521,14 @@ def max_pool2d(
     ``stride`` defaults to ``kernel_size``; ``padding`` may be at most half the kernel size (as PyTorch).
     The gradient goes to each window's maximum (the first one at ties); overlapping windows add up.
     """
-    return _pool("max_pool2d", MaxPool2d, input, kernel_size, stride, padding, dilation)
+    return _pool("max_pool2d", MaxPool2D, input, kernel_size, stride, padding, dilation)
 
 
 def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0) -> Tensor:
     """Mean over each window of ``input`` (N, C, H, W) or (C, H, W); zero padding is counted in the mean
     (PyTorch's ``count_include_pad=True``). ``stride`` defaults to ``kernel_size``; ``padding`` may be at most
     half the kernel size."""
-    return _pool("avg_pool2d", AvgPool2d, input, kernel_size, stride, padding, 1)
+    return _pool("avg_pool2d", AvgPool2D, input, kernel_size, stride, padding, 1)
 
 
 # ---------------------------------------------------------------------------- argument checks

@@ -64,7 +64,7 @@ def matmul(a: Any, b: Any) -> Tensor:
     return reshape(out, shape)
 
 
-class Linear(Function):
+class Dense(Function):
     """y = x W^T + b, the Dense layer as one node (instead of a transpose, a matmul and an add).
 
     With the batch dimensions of x and g = dL/dy flattened into rows:
@@ -91,6 +91,9 @@ class Linear(Function):
         return tuple(grads)
 
 
+Linear = Dense  # PyTorch's word for it; the node is named Dense, as the layer that makes it
+
+
 def linear(x: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``x @ weight.T + bias`` for x of shape (..., in_features), weight (out_features, in_features)."""
     weight = operand(weight)
@@ -103,8 +106,8 @@ def linear(x: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"dimension, but weight {weight.shape} expects {weight.shape[1]}"
         )
     if bias is None:
-        return Linear.apply(x, weight)
+        return Dense.apply(x, weight)
     bias = operand(bias)
     if bias.shape != (weight.shape[0],):
         raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got {bias.shape}")
-    return Linear.apply(x, weight, bias)
+    return Dense.apply(x, weight, bias)

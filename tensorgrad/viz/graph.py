@@ -5,8 +5,9 @@ draws it with Graphviz:
 
 * a box per **leaf** tensor (parameters, inputs, constants): its name, shape, dtype, values or statistics,
   and after backward its ``.grad`` with the gradient's norm;
-* a box per **op**, which stands for the op and the tensor it made: the op's name and attributes (axis,
-  stride, ...), the output's shape and values or statistics, and the gradient that reached it;
+* a box per **op**, which stands for the op and the tensor it made: the op's name (a layer's op is named as
+  the layer: ``Dense``, ``Conv2D``) and attributes (axis, stride, ...), the output's shape and values or
+  statistics, and the gradient that reached it;
 * ``backward=True`` turns the arrows around to the way gradients flow and numbers each op by the step at
   which the engine ran its backward (``node.order``); each arrow carries the gradient that went along it;
 * ``color_by="grad_norm"`` fills each box by the log of its gradient's norm, blue for the graph's smallest
@@ -14,7 +15,10 @@ draws it with Graphviz:
 * ``group_modules=True`` draws the ops of each ``nn.Module`` call inside a labelled frame (each node records
   the modules whose forward created it);
 * graphs bigger than ``max_nodes`` are drawn with one box per module (or per run of ops outside modules),
-  with a note saying what was merged, so a whole network stays readable.
+  with a note saying what was merged, so a whole network stays readable;
+* a left-to-right picture longer than ``ROW_LENGTH`` (about a screen's width) wraps into rows of whole
+  modules, read top to bottom like lines of text; an arrow from one row to the next goes through a pair of
+  small numbered circles, one at the end of the row and one at the start of the next.
 
 The gradients of inner tensors are only known if the backward pass kept them: run it inside
 ``with tg.viz.record_backward():``. Leaf gradients (``.grad``) are always shown. Drawing reads the graph and
@@ -58,6 +62,13 @@ _BOOKKEEPING = {
     "bounds",
     "inner",
 }
+#: a left-to-right picture longer than this, in points (about 1870 pixels on a screen), wraps into rows
+ROW_LENGTH = 1400.0
+_WRAPPING = ("LR", "RL")
+_RANK_GAP = 42.0  # the space dot leaves between two columns besides an arrow's label, in points
+_FRAME_MARGIN = 8.0  # a module frame's margins, in points
+_EDGE_CHAR_WIDTH = 4.4  # the average width of a character of an arrow's label (9 points), in points
+_ROW_START, _ROW_END = 65.0, 190.0  # the room the connectors at a row's start and end take (with the label)
 _FILL = {"op": "#dbe9f6", "parameter": "#d9f0d3", "leaf": "#eeeeee", "module": "#e7e1ef"}
 _FORWARD_EDGE = "#555555"
 
@@ -221,6 +232,8 @@ class _Drawing:
         self.backward = backward
         self.color_by = color_by
         self.group_modules = group_modules
+        # id (or a collapsed box's key) -> about how wide its box is drawn, in points
+        self.widths: dict[Any, float] = {}
         self.recorded = any(t._node is not None and t._node.grad_output is not None for t in tensors)
         self.ran_backward = any(t._node is not None and t._node.order is not None for t in tensors)
         self.outputs = {id(t._node): t for t in tensors if t._node is not None}  # node id -> its output
@@ -277,21 +290,86 @@ class _Drawing:
         picture = self.new_picture(rankdir)
         norms = self.norms() if self.color_by else {}
         low, high = _range(norms.values())
-        frames: dict[tuple[int, ...], list[str]] = defaultdict(list)  # scope (module ids) -> DOT statements
+        statements, keys, lengths = {}, {}, {}
         scopes: dict[tuple[int, ...], tuple[Module, ...]] = {(): ()}
         for t in self.tensors:
             fill = labels.norm_color(norms[id(t)], low, high) if id(t) in norms and norms[id(t)] > 0 else None
             label = self.op_label(t, fill) if t._node is not None else self.leaf_label(t, fill)
             scope = self.scope_of(t) if self.group_modules else ()
-            key = tuple(id(m) for m in scope)
-            scopes[key] = scope
-            frames[key].append(_node_statement(self.ids[id(t)], label))
-        _emit_frames(picture, frames, scopes, self.module_label)
+            keys[id(t)] = tuple(id(m) for m in scope)
+            scopes[keys[id(t)]] = scope
+            statements[id(t)] = _node_statement(self.ids[id(t)], label)
+            lengths[id(t)] = self.length(t)
+        rows = self.rows(keys, lengths) if rankdir in _WRAPPING else dict.fromkeys(keys, 0)
+        layers: dict[int, dict[tuple[int, ...], list[str]]] = defaultdict(lambda: defaultdict(list))
+        for t in self.tensors:  # row -> frame (scope as module ids) -> DOT statements
+            layers[rows[id(t)]][keys[id(t)]].append(statements[id(t)])
+        links = _Links(self.backward)
         for t in self.tensors:
-            if t._node is not None:
-                self.edges(picture, t)
+            for i, x in enumerate(t._node.inputs if t._node is not None else ()):
+                links.add(self.ids[id(x)], self.ids[id(t)], rows[id(x)], rows[id(t)], (t, i, x))
+
+        def emit(into: Any, frames: dict[tuple[int, ...], list[str]], path: str) -> None:
+            _emit_frames(into, frames, scopes, self.module_label, path)
+
+        _emit_rows(picture, layers, links, emit)
+        for tail, head, (t, i, x), labelled in links.edges:
+            self.edge(picture, tail, head, t._node, i, x, labelled)
         self.finish(picture, norms, low, high)
         return picture
+
+    def length(self, t: Tensor) -> float:
+        """About how much room the box of ``t`` takes along a left-to-right picture, in points: its width and,
+        for an op, the gap before it with the widest gradient label on the arrows into it."""
+        node = t._node
+        if node is None:
+            return self.widths[id(t)]
+        arrows = max((len(self.edge_label(node, i, x)) for i, x in enumerate(node.inputs)), default=0)
+        return self.widths[id(t)] + _RANK_GAP + (_EDGE_CHAR_WIDTH * arrows if self.backward else 0.0)
+
+    def rows(self, keys: dict[int, tuple[int, ...]], lengths: dict[int, float]) -> dict[int, int]:
+        """The row of each box of a left-to-right picture: whole modules (or ops outside modules) fill rows
+        in forward order, each row at most ``ROW_LENGTH`` long; a module longer than a row is split into its
+        parts. Leaves outside a module go with the op that first used them."""
+        level: dict[int, int] = {}
+        for t in self.tensors:  # leaves first, then ops in forward order: a column of the picture
+            inputs = t._node.inputs if t._node is not None else ()
+            level[id(t)] = 1 + max((level[id(x)] for x in inputs), default=-1)
+        first_user: dict[int, Tensor] = {}
+        for t in reversed(self.tensors):  # ops last to first: the earliest user is seen last
+            for x in t._node.inputs if t._node is not None else ():
+                first_user[id(x)] = t
+
+        def unit(t: Tensor, depth: int) -> Any:
+            """What ``t`` goes with inside a frame ``depth`` modules deep: the module of the next level down,
+            else the op itself, or for a leaf the op that first used it."""
+            key = keys[id(t)]
+            if len(key) > depth:
+                return key[: depth + 1]
+            return unit(first_user[id(t)], depth) if id(t) in first_user else id(t)
+
+        def length(ts: list[Tensor]) -> float:
+            columns: dict[int, float] = defaultdict(float)
+            for t in ts:
+                columns[level[id(t)]] = max(columns[level[id(t)]], lengths[id(t)])
+            return sum(columns.values()) + _FRAME_MARGIN
+
+        def split(ts: list[Tensor], depth: int) -> list[list[Tensor]]:
+            parts: dict[Any, list[Tensor]] = defaultdict(list)
+            for t in sorted(ts, key=lambda t: t._node.sequence if t._node is not None else -1):
+                parts[unit(t, depth)].append(t)
+            order = sorted(
+                parts, key=lambda u: min(t._node.sequence if t._node else math.inf for t in parts[u])
+            )
+            units = []
+            for u in order:
+                long = isinstance(u, tuple) and len(parts[u]) > 1 and length(parts[u]) > ROW_LENGTH
+                units += split(parts[u], depth + 1) if long else [parts[u]]
+            return units
+
+        units = split(self.tensors, 0)
+        rows = _wrap([length(ts) for ts in units], ROW_LENGTH)
+        return {id(t): row for ts, row in zip(units, rows) for t in ts}
 
     def op_label(self, t: Tensor, fill: str | None) -> str:
         node = t._node
@@ -299,11 +377,12 @@ class _Drawing:
         badge = f"#{node.order}" if self.backward and node.order is not None else None
         attributes = _attributes(node)
         if attributes:
-            rows.append(("attrs", [", ".join(attributes)]))
+            rows.append(("attrs", labels.packed(attributes)))
         name = f"{t.name}: " if t.name else ""
         rows.append(("value", [name + labels.shape_text(t.shape, t.dtype), *self.values(t.data)]))
         rows.extend(self.grad_rows(t, "grad"))
         root = any(t is r for r in self.roots)
+        self.widths[id(t)] = labels.box_width(rows)
         return labels.table(rows, fill=fill, header_fill=_FILL["op"], bold=root, badge=badge)
 
     def leaf_label(self, t: Tensor, fill: str | None) -> str:
@@ -314,6 +393,7 @@ class _Drawing:
             ("value", [labels.shape_text(t.shape, t.dtype), *self.values(t.data)]),
             *self.grad_rows(t, f"{name}.grad"),
         ]
+        self.widths[id(t)] = labels.box_width(rows)
         return labels.table(rows, fill=fill, header_fill=_FILL[kind], bold=any(t is r for r in self.roots))
 
     def values(self, array: np.ndarray) -> list[str]:
@@ -328,18 +408,19 @@ class _Drawing:
         lines = [f"{title}  ‖g‖ {labels.number(labels.norm(g))}", *self.values(g)]
         return [("grad", lines)]
 
-    def edges(self, picture: GraphPicture, t: Tensor) -> None:
-        node = t._node
-        head = self.ids[id(t)]
-        for i, x in enumerate(node.inputs):
-            tail = self.ids[id(x)]
-            if not self.backward:
-                picture.edge(tail, head, color=_FORWARD_EDGE)
-            elif not x.requires_grad:  # no gradient flows to a constant
-                picture.edge(tail, head, color="#bbbbbb", style="dashed", arrowhead="none")
-            else:
-                picture.edge(tail, head, dir="back", color=labels.GRAD_COLOR, fontcolor=labels.GRAD_COLOR,
-                             label=self.edge_label(node, i, x), penwidth="1.4")  # fmt: skip
+    def edge(
+        self, picture: GraphPicture, tail: str, head: str, node: Function, i: int, x: Tensor, labelled: bool
+    ) -> None:
+        """The arrow for input ``i`` (``x``) of ``node``, from ``tail`` to ``head``: the two boxes, or a box
+        and a connector where the picture wraps (the gradient's label goes on the part that reaches x)."""
+        if not self.backward:
+            picture.edge(tail, head, color=_FORWARD_EDGE)
+        elif not x.requires_grad:  # no gradient flows to a constant
+            picture.edge(tail, head, color="#bbbbbb", style="dashed", arrowhead="none")
+        else:
+            label = self.edge_label(node, i, x) if labelled else ""
+            picture.edge(tail, head, dir="back", color=labels.GRAD_COLOR, fontcolor=labels.GRAD_COLOR,
+                         label=label, penwidth="1.4")  # fmt: skip
 
     def edge_label(self, node: Function, i: int, x: Tensor) -> str:
         parts = [f"#{node.order}" if node.order is not None else "#?"]
@@ -393,12 +474,12 @@ class _Drawing:
         picture = self.new_picture(rankdir)
         norms = {key: self.group_norm(ts) for key, ts in members.items()}
         low, high = _range(v for v in norms.values() if v is not None)
+        box_labels = {}
         for key, ts in members.items():
             norm = norms[key]
             fill = labels.norm_color(norm, low, high) if norm and self.color_by else None
-            label = self.group_label(key, ts, norm, fill)
-            picture.node(box_ids[key], label=label, shape="plaintext", margin="0")
-        links: Counter[tuple[Any, Any]] = Counter()
+            box_labels[key] = self.group_label(key, ts, norm, fill)
+        counts: Counter[tuple[Any, Any]] = Counter()
         for t in self.tensors:
             if t._node is not None:
                 for x in t._node.inputs:
@@ -406,14 +487,35 @@ class _Drawing:
                         continue  # a constant is listed in the box that first used it, with no arrows
                     a, b = groups[id(x)], groups[id(t)]
                     if a != b:
-                        links[(a, b)] += 1
-        for (a, b), count in links.items():
-            label = f"{count} tensors" if count > 1 else ""
+                        counts[(a, b)] += 1
+        # boxes in forward order (by their first op), each as long as its box and the arrow into it
+        first = {
+            key: min((t._node.sequence for t in ts if t._node is not None), default=math.inf)
+            for key, ts in members.items()
+        }
+        order = sorted(members, key=first.__getitem__)
+        arrows = {b: _EDGE_CHAR_WIDTH * len("9999 tensors") for (_, b), count in counts.items() if count > 1}
+        lengths = [self.widths[key] + _RANK_GAP + arrows.get(key, 0.0) for key in order]
+        rows = dict(zip(order, _wrap(lengths, ROW_LENGTH) if rankdir in _WRAPPING else [0] * len(order)))
+        links = _Links(self.backward)
+        for (a, b), count in counts.items():
+            links.add(box_ids[a], box_ids[b], rows[a], rows[b], count)
+        layers: dict[int, list[Any]] = defaultdict(list)
+        for key in order:
+            layers[rows[key]].append(key)
+
+        def emit(into: Any, keys: list[Any], path: str) -> None:
+            for key in keys:
+                into.node(box_ids[key], label=box_labels[key], shape="plaintext", margin="0")
+
+        _emit_rows(picture, layers, links, emit)
+        for tail, head, count, labelled in links.edges:
+            label = f"{count} tensors" if count > 1 and labelled else ""
             if self.backward:
-                picture.edge(box_ids[a], box_ids[b], dir="back", color=labels.GRAD_COLOR, label=label,
+                picture.edge(tail, head, dir="back", color=labels.GRAD_COLOR, label=label,
                              fontcolor=labels.GRAD_COLOR)  # fmt: skip
             else:
-                picture.edge(box_ids[a], box_ids[b], color=_FORWARD_EDGE, label=label)
+                picture.edge(tail, head, color=_FORWARD_EDGE, label=label)
         ops = len(self.outputs)
         picture.note = (
             f"collapsed: {ops} ops and {len(self.tensors) - ops} leaves drawn as {len(members)} boxes "
@@ -454,6 +556,7 @@ class _Drawing:
             rows.append(("value", [f"+{len(leaves) - 6} more leaves"]))
         if self.show_grads and norm is not None:
             rows.append(("grad", [f"grad ‖g‖ {labels.number(norm)}"]))
+        self.widths[key] = labels.box_width(rows)
         return labels.table(rows, fill=fill, header_fill=_FILL["module"], bold=False)
 
     def group_norm(self, ts: list[Tensor]) -> float | None:
@@ -520,8 +623,10 @@ def _emit_frames(
     frames: dict[tuple[int, ...], list[str]],
     scopes: dict[tuple[int, ...], tuple[Module, ...]],
     module_label: Any,
+    path: str = "cluster",
 ) -> None:
-    """Write the node statements, each module's inside a nested cluster frame labelled with its name."""
+    """Write the node statements, each module's inside a nested cluster frame labelled with its name (the
+    frames named ``path_0``, ``path_0_1``, ...)."""
     # every enclosing frame exists, even if it holds no node itself; frames are listed in the order in which
     # their first node was met (inputs before outputs), so sibling modules appear in forward order
     children: dict[tuple[int, ...], list[tuple[int, ...]]] = defaultdict(list)
@@ -543,7 +648,59 @@ def _emit_frames(
                            color="#999999", fontname="Helvetica", fontsize="10", labeljust="l")  # fmt: skip
                 write(child, frame, f"{path}_{i}")
 
-    write((), picture)
+    write((), picture, path)
+
+
+class _Links:
+    """The arrows of a picture. In a picture wrapped into rows, an arrow from one row to another becomes two
+    arrows, each to a small numbered circle (a connector): one at the end of the first row, one at the start
+    of the other, with the same number."""
+
+    def __init__(self, backward: bool) -> None:
+        self.colour = labels.GRAD_COLOR if backward else _FORWARD_EDGE
+        self.edges: list[tuple[str, str, Any, bool]] = []  # tail, head, what it stands for, labelled
+        self.connectors: dict[int, list[str]] = defaultdict(list)  # row -> DOT statements
+        self.count = 0  # connector pairs so far
+
+    def add(self, tail: str, head: str, tail_row: int, head_row: int, data: Any) -> None:
+        if tail_row == head_row:
+            self.edges.append((tail, head, data, True))
+            return
+        self.count += 1
+        number = self.count
+        ends = (f"c{number}a", f"c{number}b")
+        for end, row in zip(ends, (tail_row, head_row)):
+            self.connectors[row].append(
+                f'\t{end} [label="{number}" shape=circle fixedsize=true width=0.3 fontsize=10 '
+                f'color="{self.colour}" fontcolor="{self.colour}"]\n'
+            )
+        self.edges += [(tail, ends[0], data, True), (ends[1], head, data, False)]
+
+
+def _emit_rows(picture: GraphPicture, layers: Mapping[int, Any], links: _Links, emit: Any) -> None:
+    """Write each row's boxes (``emit(into, layers[row], path)``) with its connectors; a picture of one row
+    is written as it is, a wrapped one as one invisible frame per row."""
+    if len(layers) == 1:
+        emit(picture, layers[0], "cluster")
+        return
+    for row in sorted(layers, reverse=True):  # dot stacks these frames upwards: the last row is written first
+        with picture.subgraph(name=f"cluster_row{row}") as into:
+            into.attr(style="invis")
+            into.body.extend(links.connectors.get(row, ()))
+            emit(into, layers[row], f"cluster_row{row}")
+
+
+def _wrap(lengths: Sequence[float], budget: float) -> list[int]:
+    """The row of each item, in order: items fill a row while it stays within ``budget`` with the connectors
+    at its ends (an item longer than that has a row of its own)."""
+    rows, row, used, items = [], 0, 0.0, 0
+    for i, length in enumerate(lengths):
+        end = _ROW_END if i < len(lengths) - 1 else 0.0
+        if items and used + length + end > budget:
+            row, used, items = row + 1, _ROW_START, 0
+        rows.append(row)
+        used, items = used + length, items + 1
+    return rows
 
 
 def _range(values: Iterable[float]) -> tuple[float, float]:

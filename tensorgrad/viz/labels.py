@@ -29,6 +29,10 @@ NORM_PALETTE = (
 _DARK = {"#313695", "#4575b4", "#d73027", "#f46d43"}
 VALUE_COLOR = "#1a1a1a"
 GRAD_COLOR = "#b2182b"
+#: the longest line of op settings before they wrap (``kernel=(3, 3), stride=(1, 1)`` fits on one)
+ATTRIBUTE_WIDTH = 34
+#: the average width of a character of the labels (10 points Helvetica), in points
+CHAR_WIDTH = 5.2
 
 
 def number(x: float) -> str:
@@ -113,6 +117,27 @@ def _item_text(value: Any) -> str | None:
 def _slice_text(s: slice) -> str:
     text = ("" if s.start is None else str(s.start)) + ":" + ("" if s.stop is None else str(s.stop))
     return text + (f":{s.step}" if s.step is not None else "")
+
+
+def packed(items: Sequence[str], width: int = ATTRIBUTE_WIDTH) -> list[str]:
+    """``items`` joined by ", " into lines of at most ``width`` characters (an item longer than that gets a
+    line of its own), so that an op with many settings makes a taller box, not a wider one."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + 2 + len(item) <= width:
+            lines[-1] += ", " + item
+        else:
+            lines.append(item)
+    return lines
+
+
+def box_width(rows: Iterable[tuple[str, list[str]]]) -> float:
+    """About how wide, in points, ``table`` draws these rows: the longest line at 10 points Helvetica (the
+    settings in italics are narrower)."""
+    longest = max(
+        (len(line) * (0.85 if kind == "attrs" else 1) for kind, lines in rows for line in lines), default=0
+    )
+    return CHAR_WIDTH * longest + 12
 
 
 def norm_color(value: float, low: float, high: float) -> str:
