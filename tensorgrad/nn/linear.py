@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ops.linalg import Linear as LinearOp
+from ..ops.linalg import Dense as DenseOp
 from ..ops.linalg import linear
 from ..tensor import Tensor
 from . import init
@@ -41,8 +41,8 @@ class Dense(Module):
                 f"shape {x.shape}" + (" (flatten images first: nn.Flatten())" if x.ndim > 2 else "")
             )
         if self.bias is None:
-            return LinearOp.apply(x, self.weight)
-        return LinearOp.apply(x, self.weight, self.bias)
+            return DenseOp.apply(x, self.weight)
+        return DenseOp.apply(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return (

@@ -91,9 +91,6 @@ class Dense(Function):
         return tuple(grads)
 
 
-Linear = Dense  # PyTorch's word for it; the node is named Dense, as the layer that makes it
-
-
 def linear(x: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``x @ weight.T + bias`` for x of shape (..., in_features), weight (out_features, in_features)."""
     weight = operand(weight)
