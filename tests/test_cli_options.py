@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tensorgrad.cli import main
+from tests.test_cli_compare import run  # main() in this process: (exit status, stdout, stderr)
 
 COUNT = ["0", "-1", "nan", "inf", "abc", "1000000000000"]  # zero, negative, not finite, text, huge
 SEED = [value for value in COUNT if value != "0"]  # seed 0 is good
@@ -35,16 +35,6 @@ BAD_VALUES = [
     for command, option, argument, expected, values in OPTIONS
     for value in values
 ]
-
-
-def run(argv, capsys):
-    """Run the command in this process: (exit status, stdout, stderr)."""
-    try:
-        status = main(argv)
-    except SystemExit as exit_:  # argparse's usage errors
-        status = exit_.code
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 @pytest.mark.parametrize("command, option, argument, expected, value", BAD_VALUES)
