@@ -39,6 +39,8 @@ from .device import cuda, device
 from .io import load, save
 from .ops import (
     abs,
+    amax,
+    amin,
     argmax,
     argmin,
     broadcast_to,
@@ -101,6 +103,8 @@ __all__ = [
     "GradcheckError",
     "Tensor",
     "abs",
+    "amax",
+    "amin",
     "arange",
     "argmax",
     "argmin",

@@ -509,13 +509,26 @@ class Tensor:
 
     def max(
         self, axis: Any = None, keepdims: builtins.bool = False, *, dim: Any = None, keepdim: Any = None
-    ) -> Tensor:
+    ) -> Any:
+        """PyTorch's: ``x.max()`` the largest value, ``x.max(dim)`` a named tuple ``(values, indices)``,
+        ``x.max(other)`` the elementwise maximum. ``x.amax(dims)`` gives values only."""
         return ops.max(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     def min(
         self, axis: Any = None, keepdims: builtins.bool = False, *, dim: Any = None, keepdim: Any = None
-    ) -> Tensor:
+    ) -> Any:
+        """PyTorch's: ``x.min()``, ``x.min(dim)`` -> ``(values, indices)``, ``x.min(other)``; see ``max``."""
         return ops.min(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def amax(
+        self, axis: Any = None, keepdims: builtins.bool = False, *, dim: Any = None, keepdim: Any = None
+    ) -> Tensor:
+        return ops.amax(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def amin(
+        self, axis: Any = None, keepdims: builtins.bool = False, *, dim: Any = None, keepdim: Any = None
+    ) -> Tensor:
+        return ops.amin(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     def argmax(
         self, axis: Any = None, keepdims: builtins.bool = False, *, dim: Any = None, keepdim: Any = None

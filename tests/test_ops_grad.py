@@ -409,10 +409,10 @@ REDUCTIONS = {
     "sum_function": (lambda x, axis, keep: tg.sum(x, axis=axis, keepdims=keep), np.sum),
     "mean": (lambda x, axis, keep: x.mean(axis, keepdims=keep), np.mean),
     "mean_function": (lambda x, axis, keep: tg.mean(x, axis, keep), np.mean),
-    "max": (lambda x, axis, keep: x.max(axis, keepdims=keep), np.max),
-    "max_function": (lambda x, axis, keep: tg.max(x, axis, keepdims=keep), np.max),
-    "min": (lambda x, axis, keep: x.min(axis, keepdims=keep), np.min),
-    "min_function": (lambda x, axis, keep: tg.min(x, axis, keepdims=keep), np.min),
+    "amax": (lambda x, axis, keep: x.amax(axis, keepdims=keep), np.max),
+    "amax_function": (lambda x, axis, keep: tg.amax(x, axis, keepdims=keep), np.max),
+    "amin": (lambda x, axis, keep: x.amin(axis, keepdims=keep), np.min),
+    "amin_function": (lambda x, axis, keep: tg.amin(x, axis, keepdims=keep), np.min),
     "logsumexp": (
         lambda x, axis, keep: x.logsumexp(axis, keepdims=keep),
         lambda a, axis, keepdims: np.log(np.sum(np.exp(a), axis=axis, keepdims=keepdims)),
@@ -439,7 +439,7 @@ def test_reduction_gradcheck_and_forward_for_every_axis_form(name, case, keepdim
     grad_of_sum(lambda t: op(t, axis, keepdims), x)
 
 
-@pytest.mark.parametrize("name", ["sum", "mean", "max", "min", "logsumexp", "var", "std"])
+@pytest.mark.parametrize("name", ["sum", "mean", "amax", "amin", "logsumexp", "var", "std"])
 @given(case=reduction_cases(min_side=2, allow_scalar=False), keepdim=st.booleans(), seed=SEEDS)
 def test_reductions_accept_pytorch_dim_and_keepdim_keywords(name, case, keepdim, seed):
     shape, axis = case
@@ -450,8 +450,8 @@ def test_reductions_accept_pytorch_dim_and_keepdim_keywords(name, case, keepdim,
     np_op = {
         "sum": np.sum,
         "mean": np.mean,
-        "max": np.max,
-        "min": np.min,
+        "amax": np.max,
+        "amin": np.min,
         "logsumexp": lambda a, axis, keepdims: np.log(np.sum(np.exp(a), axis=axis, keepdims=keepdims)),
         "var": lambda a, axis, keepdims: np.var(a, axis=axis, keepdims=keepdims, ddof=1),
         "std": lambda a, axis, keepdims: np.std(a, axis=axis, keepdims=keepdims, ddof=1),
@@ -480,13 +480,66 @@ def test_var_std_match_numpy_ddof_equal_to_correction_default_one(name, correcti
     grad_of_sum(lambda t: getattr(t, name)(axis, keepdims, **kwargs), x)
 
 
-def test_max_and_min_split_the_gradient_equally_between_tied_values():
+def test_amax_amin_and_the_full_max_split_the_gradient_equally_between_tied_values():
+    """As PyTorch's amax/amin and max()/min() without a dim."""
     x = leaf(np.array([[1.0, 3.0, 3.0], [2.0, 0.0, 2.0]]))
-    x.max(axis=1).sum().backward()
+    x.amax(axis=1).sum().backward()
     np.testing.assert_allclose(x.grad.data, [[0.0, 0.5, 0.5], [0.5, 0.0, 0.5]])
     x.grad = None
-    x.min().backward()
+    x.max().backward()
+    np.testing.assert_allclose(x.grad.data, [[0.0, 0.5, 0.5], [0.0, 0.0, 0.0]])
+    x.grad = None
+    x.amin().backward()
     np.testing.assert_allclose(x.grad.data, [[0.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+
+
+def test_classification_idiom_max_along_dim_returns_values_and_indices_as_pytorch():
+    """``_, predicted = torch.max(outputs, 1)`` on a batch of 2 used to unpack the two row maxima silently."""
+    outputs = tg.tensor([[0.1, 2.0, 0.3], [1.5, 0.2, 0.1]])
+    _, predicted = tg.max(outputs, 1)
+    np.testing.assert_array_equal(predicted.numpy(), [1, 0])
+    assert predicted.dtype == np.int64
+    np.testing.assert_array_equal(outputs.max(1)[1].numpy(), [1, 0])
+    result = outputs.max(dim=1, keepdim=True)
+    np.testing.assert_allclose(result.values.numpy(), [[2.0], [1.5]])
+    np.testing.assert_array_equal(result.indices.numpy(), [[1], [0]])
+    values, indices = outputs.min(0)
+    np.testing.assert_allclose(values.numpy(), [0.1, 0.2, 0.1])
+    np.testing.assert_array_equal(indices.numpy(), [0, 1, 1])
+    assert outputs.max().item() == 2.0  # no dim: the largest value
+    np.testing.assert_allclose(tg.max(outputs, tg.tensor(1.0)).numpy(), [[1.0, 2.0, 1.0], [1.5, 1.0, 1.0]])
+    np.testing.assert_allclose(outputs.min(tg.tensor(0.2)).numpy(), [[0.1, 0.2, 0.2], [0.2, 0.2, 0.1]])
+
+
+def test_max_along_dim_sends_the_gradient_to_the_first_largest_value_only():
+    x = leaf(np.array([[1.0, 3.0, 3.0], [2.0, 0.0, 2.0]]))
+    values, indices = x.max(1)
+    (values * tg.tensor([1.0, 10.0], dtype=np.float64)).sum().backward()
+    np.testing.assert_array_equal(indices.numpy(), [1, 0])
+    np.testing.assert_allclose(x.grad.data, [[0.0, 1.0, 0.0], [10.0, 0.0, 0.0]])
+
+
+def test_max_along_several_dims_says_to_use_amax():
+    with pytest.raises(TypeError, match=r"max: dim must be one integer .* amax reduces over several"):
+        tg.ones((2, 3)).max((0, 1))
+
+
+@pytest.mark.parametrize("op", ["max", "min"])
+@given(case=reduction_cases(min_side=1, allow_scalar=False), keepdim=st.booleans(), seed=SEEDS)
+def test_max_min_along_one_dim_match_numpy_and_pass_gradcheck(op, case, keepdim, seed):
+    shape, axis = case
+    dim = axis if isinstance(axis, int) else len(shape) - 1
+    x_np = distinct(seed, shape)
+    x = leaf(x_np)
+    values, indices = getattr(x, op)(dim, keepdim)
+    expected_indices = getattr(np, "arg" + op)(x_np, axis=dim)
+    expected_values = getattr(np, op)(x_np, axis=dim)
+    if keepdim:
+        expected_indices = np.expand_dims(expected_indices, dim)
+        expected_values = np.expand_dims(expected_values, dim)
+    np.testing.assert_array_equal(indices.numpy(), expected_indices)
+    np.testing.assert_array_equal(values.numpy(), expected_values)
+    assert tg.gradcheck(lambda t: getattr(t, op)(dim, keepdim).values, (x,))
 
 
 def test_mean_grad_is_one_over_the_count_of_reduced_elements():

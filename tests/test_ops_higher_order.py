@@ -164,14 +164,16 @@ def test_matmul_second_derivatives_over_generated_batch_broadcasting(shapes, see
 REDUCTIONS = {
     "sum": lambda x, axis, keep: x.sum(axis, keepdims=keep),
     "mean": lambda x, axis, keep: x.mean(axis, keepdims=keep),
-    "max": lambda x, axis, keep: x.max(axis, keepdims=keep),
-    "min": lambda x, axis, keep: x.min(axis, keepdims=keep),
+    "amax": lambda x, axis, keep: x.amax(axis, keepdims=keep),
+    "amin": lambda x, axis, keep: x.amin(axis, keepdims=keep),
     "logsumexp": lambda x, axis, keep: x.logsumexp(axis, keepdims=keep),
     "sum_dim_keepdim": lambda x, axis, keep: x.sum(dim=axis, keepdim=keep),
-    "max_dim_keepdim": lambda x, axis, keep: x.max(dim=axis, keepdim=keep),
+    "amax_dim_keepdim": lambda x, axis, keep: x.amax(dim=axis, keepdim=keep),
+    # max along one dim (values, indices): the values through the index picked
+    "max_one_dim": lambda x, axis, keep: x.max(axis if isinstance(axis, int) else -1, keep).values ** 2,
     # squared, so the zero second derivative of sum/max cannot hide a mistake
     "mean_squared": lambda x, axis, keep: x.mean(axis, keepdims=keep) ** 2,
-    "max_times_exp": lambda x, axis, keep: x.exp().max(axis, keepdims=keep) * 2.0,
+    "amax_times_exp": lambda x, axis, keep: x.exp().amax(axis, keepdims=keep) * 2.0,
 }
 
 

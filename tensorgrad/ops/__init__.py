@@ -25,7 +25,22 @@ from .elementwise import (
     where,
 )
 from .linalg import matmul
-from .reduce import argmax, argmin, log_softmax, logsumexp, max, mean, min, softmax, std, sum, var
+from .reduce import (
+    ValuesIndices,
+    amax,
+    amin,
+    argmax,
+    argmin,
+    log_softmax,
+    logsumexp,
+    max,
+    mean,
+    min,
+    softmax,
+    std,
+    sum,
+    var,
+)
 from .shape import (
     broadcast_to,
     cat,
@@ -48,8 +63,11 @@ from .shape import (
 )
 
 __all__ = [
+    "ValuesIndices",
     "abs",
     "add",
+    "amax",
+    "amin",
     "argmax",
     "argmin",
     "astype",

@@ -7,14 +7,14 @@ dimensions as 1 and broadcast back over them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from ..autograd.function import Function
 from ..tensor import Tensor, operand, wrap
-from .elementwise import exp, sqrt
-from .shape import broadcast_to, normalize_axes, reshape
+from .elementwise import exp, maximum, minimum, sqrt
+from .shape import Index, broadcast_to, normalize_axes, reshape
 
 
 def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
@@ -196,20 +196,80 @@ def std(
     return sqrt(var(x, axis, keepdims, correction=correction, dim=dim, keepdim=keepdim))
 
 
+class ValuesIndices(NamedTuple):
+    """What ``max``/``min`` along a dimension return, as PyTorch's ``torch.return_types.max``:
+    ``values, indices = x.max(1)``, or ``x.max(1).values`` and ``x.max(1).indices``."""
+
+    values: Tensor
+    indices: Tensor
+
+
 def max(
     x: Tensor, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: bool | None = None
-) -> Tensor:
-    """Largest value over ``axis`` (values only, like numpy's ``max``; use ``argmax`` for positions)."""
-    x = operand(x)
-    return Max.apply(x, axes=_axes_of(x, axis, dim, "max"), keepdims=_keep(keepdims, keepdim))
+) -> Tensor | ValuesIndices:
+    """PyTorch's ``max``, with its three meanings:
+
+    * ``max(x)``: the largest value (ties share the gradient equally);
+    * ``max(x, dim)``: ``(values, indices)`` along one dimension; the gradient goes to the index picked
+      (the first largest value);
+    * ``max(x, other)`` with a Tensor ``other``: the elementwise maximum.
+
+    ``amax`` reduces over several dimensions and returns the values only (numpy's ``max``).
+    """
+    return _extreme(x, axis, keepdims, dim, keepdim, "max")
 
 
 def min(
     x: Tensor, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: bool | None = None
-) -> Tensor:
-    """Smallest value over ``axis`` (values only; use ``argmin`` for positions)."""
+) -> Tensor | ValuesIndices:
+    """PyTorch's ``min``: the smallest value, ``(values, indices)`` along ``dim``, or the elementwise minimum
+    with a Tensor; see ``max``. ``amin`` gives values only, over any dimensions."""
+    return _extreme(x, axis, keepdims, dim, keepdim, "min")
+
+
+def _extreme(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: bool | None, op: str) -> Any:
     x = operand(x)
-    return Min.apply(x, axes=_axes_of(x, axis, dim, "min"), keepdims=_keep(keepdims, keepdim))
+    if isinstance(axis, (Tensor, np.ndarray)):
+        return (maximum if op == "max" else minimum)(x, axis)
+    if axis is not None and dim is not None:
+        raise TypeError(f"{op}: give axis (numpy's name) or dim (PyTorch's), not both")
+    along = axis if dim is None else dim
+    if along is None:
+        return (Max if op == "max" else Min).apply(x, axes=tuple(range(x.ndim)), keepdims=False)
+    if not isinstance(along, (int, np.integer)):
+        raise TypeError(
+            f"{op}: dim must be one integer (it returns values and indices along it), got {along!r}; "
+            f"a{op} reduces over several dimensions"
+        )
+    normalize_axes(along, x.ndim, op)  # a 0-d tensor takes dim 0 or -1 and is its own maximum, at index 0
+    if x.ndim == 0:
+        return ValuesIndices(x, wrap(np.zeros((), np.int64)))
+    (d,) = normalize_axes(along, x.ndim, op)
+    picked = (np.argmax if op == "max" else np.argmin)(x.data, axis=d)
+    rest = [n for i, n in enumerate(x.shape) if i != d]
+    index = [*np.ogrid[tuple(slice(n) for n in rest)]] if rest else []
+    index.insert(d, picked)  # values = x[i, ..., picked[i, ...], ...]: the gradient goes to the index picked
+    values = Index.apply(x, index=tuple(index))
+    if _keep(keepdims, keepdim):
+        values, picked = reshape(values, (*x.shape[:d], 1, *x.shape[d + 1 :])), np.expand_dims(picked, d)
+    return ValuesIndices(values, wrap(picked.astype(np.int64, copy=False)))
+
+
+def amax(
+    x: Tensor, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: bool | None = None
+) -> Tensor:
+    """Largest value over ``axis`` (int, tuple, or None for all), values only: numpy's ``max``, PyTorch's
+    ``amax``. Ties share the gradient equally."""
+    x = operand(x)
+    return Max.apply(x, axes=_axes_of(x, axis, dim, "amax"), keepdims=_keep(keepdims, keepdim))
+
+
+def amin(
+    x: Tensor, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: bool | None = None
+) -> Tensor:
+    """Smallest value over ``axis``, values only (numpy's ``min``, PyTorch's ``amin``)."""
+    x = operand(x)
+    return Min.apply(x, axes=_axes_of(x, axis, dim, "amin"), keepdims=_keep(keepdims, keepdim))
 
 
 def argmax(
