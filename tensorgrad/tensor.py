@@ -153,6 +153,15 @@ class Tensor:
     def __int__(self) -> int:
         return int(self.item())
 
+    def __index__(self) -> int:
+        """A one-element integer tensor used as an index, as in PyTorch: ``classes[label]``, ``range(n)``."""
+        if self.data.dtype.kind not in "iub" or self.data.size != 1:
+            raise TypeError(
+                f"only integer tensors of a single element can be converted to an index; this one is "
+                f"{self.dtype} of shape {tuple(self.shape)}"
+            )
+        return int(self.data.item())
+
     def __bool__(self) -> builtins.bool:
         if self.data.size != 1:
             raise ValueError(

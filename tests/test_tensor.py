@@ -308,3 +308,14 @@ def test_in_place_changes_before_the_forward_pass_are_fine():
         w *= 2.0
     (x * w).sum().backward()
     np.testing.assert_array_equal(w.grad.numpy(), [2.0, 1.0])
+
+
+def test_a_one_element_integer_tensor_is_an_index_as_in_pytorch():
+    classes = ("plane", "car", "bird")
+    labels = tg.tensor([2, 0])
+    assert [classes[label] for label in labels] == ["bird", "plane"]
+    assert list(range(tg.tensor(3))) == [0, 1, 2]
+    with pytest.raises(TypeError, match=r"only integer tensors of a single element .* float32 of shape \(\)"):
+        classes[tg.tensor(1.0)]
+    with pytest.raises(TypeError, match=r"only integer tensors of a single element .* shape \(2,\)"):
+        classes[labels]
