@@ -85,13 +85,14 @@ from .tensor import Tensor
 clamp = clip
 mm = bmm = matmul  # PyTorch's names for the 2-D and batched products
 
-float16 = _np.float16
-float32 = _np.float32
-float64 = _np.float64
-int32 = _np.int32
-int64 = _np.int64
-long = _np.int64  # PyTorch's name
-bool_ = _np.bool_
+# dtypes, by PyTorch's names (numpy's types: x.dtype == tg.float32 holds, and numpy accepts them as dtypes)
+float16 = half = _np.float16
+float32 = float = _np.float32  # torch.float is float32 (shadows the builtin in this module only)
+float64 = double = _np.float64
+int32 = int = _np.int32  # torch.int is int32
+int64 = long = _np.int64
+uint8 = _np.uint8
+bool_ = bool = _np.bool_  # float, int and bool stay out of __all__: a star import must not shadow builtins
 
 __version__ = "0.1.0"
 
@@ -121,6 +122,7 @@ __all__ = [
     "data",
     "detect_anomaly",
     "device",
+    "double",
     "enable_grad",
     "exp",
     "experiments",
@@ -134,6 +136,7 @@ __all__ = [
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "half",
     "int32",
     "int64",
     "is_grad_enabled",
@@ -181,6 +184,7 @@ __all__ = [
     "tensor",
     "training",
     "transpose",
+    "uint8",
     "unsqueeze",
     "var",
     "viz",

@@ -319,3 +319,25 @@ def test_a_one_element_integer_tensor_is_an_index_as_in_pytorch():
         classes[tg.tensor(1.0)]
     with pytest.raises(TypeError, match=r"only integer tensors of a single element .* shape \(2,\)"):
         classes[labels]
+
+
+def test_pytorch_dtype_names_are_the_numpy_dtypes_pytorch_means():
+    names = {
+        "float": np.float32,
+        "float32": np.float32,
+        "double": np.float64,
+        "float64": np.float64,
+        "half": np.float16,
+        "float16": np.float16,
+        "int": np.int32,
+        "int32": np.int32,
+        "long": np.int64,
+        "int64": np.int64,
+        "bool": np.bool_,
+        "uint8": np.uint8,
+    }
+    for name, dtype in names.items():
+        assert tg.zeros(2, dtype=getattr(tg, name)).dtype == dtype, name
+    namespace: dict = {}
+    exec("from tensorgrad import *", namespace)
+    assert not {"float", "int", "bool"} & set(namespace)  # a star import leaves the builtins alone
