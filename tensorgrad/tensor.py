@@ -529,6 +529,14 @@ class Tensor:
         """PyTorch's: ``x.min()``, ``x.min(dim)`` -> ``(values, indices)``, ``x.min(other)``; see ``max``."""
         return ops.min(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
+    def sort(self, dim: int = -1, descending: builtins.bool = False, stable: builtins.bool = False) -> Any:
+        """``(values, indices)`` sorted along ``dim``, as PyTorch's ``sort``."""
+        return ops.sort(self, dim, descending, stable)
+
+    def topk(self, k: int, dim: int = -1, largest: builtins.bool = True, sorted: builtins.bool = True) -> Any:
+        """``(values, indices)`` of the ``k`` largest (or smallest) along ``dim``, as PyTorch's ``topk``."""
+        return ops.topk(self, k, dim, largest, sorted)
+
     def amax(
         self, axis: Any = None, keepdims: builtins.bool = False, *, dim: Any = None, keepdim: Any = None
     ) -> Tensor:

@@ -1055,3 +1055,44 @@ def test_astype_float32_round_trip_forward_and_gradient_dtype(shape, seed):
     assert x.grad.shape == shape
     np.testing.assert_allclose(x.grad.data, np.full(shape, 3.0))
     assert tg.gradcheck(lambda t: t.astype(np.float64) * 2.0, (x,))
+
+
+@given(case=reduction_cases(min_side=1, allow_scalar=False), descending=st.booleans(), seed=SEEDS)
+def test_sort_matches_numpy_and_sends_each_gradient_back_to_its_position(case, descending, seed):
+    shape, axis = case
+    dim = axis if isinstance(axis, int) else -1
+    x_np = distinct(seed, shape)
+    x = leaf(x_np)
+    values, indices = tg.sort(x, dim, descending=descending)
+    order = np.argsort(-x_np if descending else x_np, axis=dim)
+    np.testing.assert_array_equal(indices.numpy(), order)
+    np.testing.assert_array_equal(values.numpy(), np.take_along_axis(x_np, order, axis=dim))
+    assert tg.gradcheck(
+        lambda t: t.sort(dim, descending).values * tg.tensor(np.arange(1.0, 1 + t.size).reshape(t.shape)),
+        (x,),
+    )
+
+
+@given(
+    case=reduction_cases(min_side=1, allow_scalar=False), largest=st.booleans(), seed=SEEDS, data=st.data()
+)
+def test_topk_is_the_first_k_of_the_sort_as_pytorch(case, largest, seed, data):
+    shape, axis = case
+    dim = axis if isinstance(axis, int) else -1
+    k = data.draw(st.integers(0, shape[dim]))
+    x_np = distinct(seed, shape)
+    x = leaf(x_np)
+    values, indices = x.topk(k, dim, largest=largest)
+    order = np.argsort(-x_np if largest else x_np, axis=dim).take(np.arange(k), axis=dim)
+    np.testing.assert_array_equal(indices.numpy(), order)
+    np.testing.assert_array_equal(values.numpy(), np.take_along_axis(x_np, order, axis=dim))
+    if k:
+        assert tg.gradcheck(lambda t: t.topk(k, dim, largest).values.sum(), (x,))
+
+
+def test_sort_keeps_ties_in_order_and_topk_names_a_bad_k():
+    values, indices = tg.tensor([2.0, 1.0, 2.0, 0.0]).sort(descending=True)
+    np.testing.assert_array_equal(indices.numpy(), [0, 2, 1, 3])
+    np.testing.assert_array_equal(values.numpy(), [2.0, 2.0, 1.0, 0.0])
+    with pytest.raises(ValueError, match=r"topk: k=5 is out of range for dimension -1 of size 4"):
+        tg.tensor([2.0, 1.0, 2.0, 0.0]).topk(5)

@@ -37,8 +37,10 @@ from .reduce import (
     mean,
     min,
     softmax,
+    sort,
     std,
     sum,
+    topk,
     var,
 )
 from .shape import (
@@ -105,6 +107,7 @@ __all__ = [
     "setitem",
     "sigmoid",
     "softmax",
+    "sort",
     "split",
     "sqrt",
     "squeeze",
@@ -114,6 +117,7 @@ __all__ = [
     "sum",
     "sum_to",
     "tanh",
+    "topk",
     "transpose",
     "unsqueeze",
     "var",

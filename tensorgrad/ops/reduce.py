@@ -255,6 +255,44 @@ def _extreme(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: bool | None, 
     return ValuesIndices(values, wrap(picked.astype(np.int64, copy=False)))
 
 
+def _gather_along(x: Tensor, d: int, picked: np.ndarray) -> Tensor:
+    """``x`` read at ``picked`` along dimension ``d`` (numpy's ``take_along_axis``), as an ``Index`` node:
+    its gradient goes back to the positions read."""
+    index = list(np.ogrid[tuple(slice(n) for n in picked.shape)])
+    index[d] = picked
+    return Index.apply(x, index=tuple(index))
+
+
+def sort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> ValuesIndices:
+    """``(values, indices)`` of ``x`` sorted along ``dim``, as PyTorch's ``sort``; equal values keep their
+    order (a stable sort, which PyTorch's default allows). The gradient goes back to each value's position."""
+    x = operand(x)
+    if x.ndim == 0:
+        normalize_axes(dim, 0, "sort")
+        return ValuesIndices(x, wrap(np.zeros((), np.int64)))
+    (d,) = normalize_axes(dim, x.ndim, "sort")
+    data = x.data.astype(np.int64) if x.dtype.kind in "bu" else x.data  # so that -data is the reverse order
+    order = np.argsort(-data if descending else data, axis=d, kind="stable")
+    return ValuesIndices(_gather_along(x, d, order), wrap(order.astype(np.int64, copy=False)))
+
+
+def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices:
+    """The ``k`` largest (or smallest) values along ``dim`` and their positions, as PyTorch's ``topk``
+    (always in sorted order)."""
+    x = operand(x)
+    (d,) = normalize_axes(dim, x.ndim, "topk")
+    length = x.shape[d] if x.ndim else 1
+    if not 0 <= k <= length:
+        raise ValueError(
+            f"topk: k={k} is out of range for dimension {dim} of size {length} (shape {x.shape})"
+        )
+    values, indices = sort(x, d if x.ndim else -1, descending=largest)
+    if x.ndim == 0:
+        return ValuesIndices(values, indices)
+    picked = indices.data.take(np.arange(k), axis=d)
+    return ValuesIndices(_gather_along(x, d, picked), wrap(picked))
+
+
 def amax(
     x: Tensor, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: bool | None = None
 ) -> Tensor:
