@@ -16,4 +16,10 @@ def device(name: str = "cpu") -> str:
     return name
 
 
+def check_device(device: object, op: str) -> None:
+    """A creation function's ``device=``: None, ``"cpu"`` (or ``"cpu:0"``), else a clear error."""
+    if device is not None and str(device).split(":")[0] != "cpu":
+        raise ValueError(f"{op}: device={device!r}: tensorgrad runs on the CPU only (numpy); use 'cpu'")
+
+
 cuda = SimpleNamespace(is_available=lambda: False, device_count=lambda: 0)

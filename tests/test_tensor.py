@@ -341,3 +341,30 @@ def test_pytorch_dtype_names_are_the_numpy_dtypes_pytorch_means():
     namespace: dict = {}
     exec("from tensorgrad import *", namespace)
     assert not {"float", "int", "bool"} & set(namespace)  # a star import leaves the builtins alone
+
+
+CREATIONS = {
+    "tensor": lambda **kw: tg.tensor([1.0, 2.0], **kw),
+    "zeros": lambda **kw: tg.zeros(2, 3, **kw),
+    "ones": lambda **kw: tg.ones((2, 3), **kw),
+    "full": lambda **kw: tg.full((2,), 7.0, **kw),
+    "zeros_like": lambda **kw: tg.zeros_like(tg.ones(2), **kw),
+    "ones_like": lambda **kw: tg.ones_like(tg.ones(2), **kw),
+    "eye": lambda **kw: tg.eye(3, **kw),
+    "arange": lambda **kw: tg.arange(5, **kw),
+    "linspace": lambda **kw: tg.linspace(0, 1, 5, **kw),
+    "randn": lambda **kw: tg.randn(2, 2, **kw),
+    "rand": lambda **kw: tg.rand(2, **kw),
+    "randint": lambda **kw: tg.randint(0, 5, (3,), **kw),
+    "randperm": lambda **kw: tg.randperm(4, **kw),
+    "as_tensor": lambda **kw: tg.as_tensor([1.0], **kw),
+}
+
+
+@pytest.mark.parametrize("name", list(CREATIONS))
+def test_every_creation_function_takes_pytorchs_device_argument(name):
+    make = CREATIONS[name]
+    for device in (None, "cpu", "cpu:0", tg.device("cpu")):
+        assert isinstance(make(device=device), tg.Tensor)
+    with pytest.raises(ValueError, match=rf"{name}: device='cuda': tensorgrad runs on the CPU only"):
+        make(device="cuda")
