@@ -241,17 +241,14 @@ def _extreme(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: bool | None, 
             f"{op}: dim must be one integer (it returns values and indices along it), got {along!r}; "
             f"a{op} reduces over several dimensions"
         )
-    normalize_axes(along, x.ndim, op)  # a 0-d tensor takes dim 0 or -1 and is its own maximum, at index 0
     if x.ndim == 0:
+        normalize_axes(along, 0, op)  # dim 0 or -1: a 0-d tensor is its own maximum, at index 0
         return ValuesIndices(x, wrap(np.zeros((), np.int64)))
     (d,) = normalize_axes(along, x.ndim, op)
-    picked = (np.argmax if op == "max" else np.argmin)(x.data, axis=d)
-    rest = [n for i, n in enumerate(x.shape) if i != d]
-    index = [*np.ogrid[tuple(slice(n) for n in rest)]] if rest else []
-    index.insert(d, picked)  # values = x[i, ..., picked[i, ...], ...]: the gradient goes to the index picked
-    values = Index.apply(x, index=tuple(index))
-    if _keep(keepdims, keepdim):
-        values, picked = reshape(values, (*x.shape[:d], 1, *x.shape[d + 1 :])), np.expand_dims(picked, d)
+    picked = (np.argmax if op == "max" else np.argmin)(x.data, axis=d, keepdims=True)
+    values = _gather_along(x, d, picked)  # the gradient goes to the index picked, as in PyTorch
+    if not _keep(keepdims, keepdim):
+        values, picked = reshape(values, picked.shape[:d] + picked.shape[d + 1 :]), picked.squeeze(d)
     return ValuesIndices(values, wrap(picked.astype(np.int64, copy=False)))
 
 
