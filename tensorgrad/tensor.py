@@ -537,6 +537,20 @@ class Tensor:
         """``(values, indices)`` of the ``k`` largest (or smallest) along ``dim``, as PyTorch's ``topk``."""
         return ops.topk(self, k, dim, largest, sorted)
 
+    def gather(self, dim: int, index: Any) -> Tensor:
+        """PyTorch's ``gather`` along ``dim``."""
+        return ops.gather(self, dim, index)
+
+    def masked_fill(self, mask: Any, value: Any) -> Tensor:
+        """``value`` where ``mask`` is true, else this tensor (PyTorch's ``masked_fill``)."""
+        return ops.masked_fill(self, mask, value)
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        return ops.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        return ops.triu(self, diagonal)
+
     def amax(
         self, axis: Any = None, keepdims: builtins.bool = False, *, dim: Any = None, keepdim: Any = None
     ) -> Tensor:

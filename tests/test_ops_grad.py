@@ -1096,3 +1096,68 @@ def test_sort_keeps_ties_in_order_and_topk_names_a_bad_k():
     np.testing.assert_array_equal(values.numpy(), [2.0, 2.0, 1.0, 0.0])
     with pytest.raises(ValueError, match=r"topk: k=5 is out of range for dimension -1 of size 4"):
         tg.tensor([2.0, 1.0, 2.0, 0.0]).topk(5)
+
+
+@given(case=reduction_cases(min_side=1, allow_scalar=False), seed=SEEDS, data=st.data())
+def test_gather_reads_along_dim_as_pytorch_and_adds_up_repeated_reads(case, seed, data):
+    shape, axis = case
+    dim = axis if isinstance(axis, int) else 0
+    d = dim % len(shape)
+    rng = np.random.default_rng(seed)
+    index_shape = tuple(
+        data.draw(st.integers(1, 3)) if i == d else data.draw(st.integers(1, n)) for i, n in enumerate(shape)
+    )
+    index = rng.integers(0, shape[d], index_shape)
+    x_np = distinct(seed, shape)
+    x = leaf(x_np)
+    out = tg.gather(x, dim, tg.tensor(index))
+    expected = np.take_along_axis(
+        x_np[tuple(slice(n) if i != d else slice(None) for i, n in enumerate(index_shape))], index, axis=d
+    )
+    np.testing.assert_array_equal(out.numpy(), expected)
+    assert tg.gradcheck(
+        lambda t: t.gather(dim, index) * tg.tensor(np.arange(1.0, 1 + index.size).reshape(index_shape)), (x,)
+    )
+    assert tg.gradgradcheck(lambda t: t.gather(dim, index) ** 2, (x,))
+
+
+def test_gather_names_a_bad_index():
+    x = tg.ones((2, 3))
+    with pytest.raises(ValueError, match=r"gather: index must be an integer tensor with 2 dimension"):
+        x.gather(1, tg.tensor([0, 1]))
+    with pytest.raises(IndexError, match=r"gather: index values must lie in \[0, 3\) along dim 1"):
+        x.gather(1, tg.tensor([[3]]))
+
+
+def test_masked_fill_puts_the_value_where_the_mask_is_true_and_the_gradient_elsewhere():
+    x = leaf(np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]))
+    causal = tg.tensor(np.triu(np.ones((2, 3), dtype=bool), 1))
+    out = x.masked_fill(causal, float("-inf"))
+    np.testing.assert_array_equal(out.numpy(), [[1.0, -np.inf, -np.inf], [4.0, 5.0, -np.inf]])
+    out.softmax(-1).sum().backward()
+    assert x.grad is not None and np.all(x.grad.numpy()[causal.numpy()] == 0)
+    assert tg.gradcheck(lambda t: t.masked_fill(causal, 0.5) * t, (x,))
+    with pytest.raises(TypeError, match="masked_fill: the mask must be boolean"):
+        x.masked_fill(tg.ones((2, 3)), 0.0)
+
+
+@pytest.mark.parametrize("diagonal", [-1, 0, 1, 2])
+def test_tril_and_triu_match_numpy_and_pass_gradcheck(diagonal):
+    x_np = distinct(3, (2, 3, 4))
+    x = leaf(x_np)
+    np.testing.assert_array_equal(tg.tril(x, diagonal).numpy(), np.tril(x_np, diagonal))
+    np.testing.assert_array_equal(x.triu(diagonal).numpy(), np.triu(x_np, diagonal))
+    assert tg.gradcheck(lambda t: t.tril(diagonal) * t + t.triu(diagonal), (x,))
+
+
+def test_one_hot_as_pytorch():
+    import tensorgrad.nn.functional as F
+
+    codes = F.one_hot(tg.tensor([[0, 2], [1, 0]]))
+    assert codes.dtype == np.int64 and codes.shape == (2, 2, 3)
+    np.testing.assert_array_equal(codes.numpy()[0], [[1, 0, 0], [0, 0, 1]])
+    assert F.one_hot(tg.tensor([1]), num_classes=4).tolist() == [[0, 1, 0, 0]]
+    with pytest.raises(
+        ValueError, match=r"one_hot: class labels must lie in \[0, 2\), got values from 0 to 2"
+    ):
+        F.one_hot(tg.tensor([0, 2]), 2)

@@ -19,6 +19,7 @@ from ..ops.loss import (
 )
 from ..ops.normalization import batch_norm, dropout
 from ..ops.reduce import log_softmax, softmax
+from ..ops.shape import one_hot
 
 __all__ = [
     "avg_pool2d",
@@ -36,6 +37,7 @@ __all__ = [
     "max_pool2d",
     "mse_loss",
     "nll_loss",
+    "one_hot",
     "relu",
     "sigmoid",
     "smooth_l1_loss",

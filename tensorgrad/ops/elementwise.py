@@ -330,6 +330,43 @@ def where(condition: Any, x: Any, y: Any) -> Tensor:
     return Where.apply(x, y, cond=cond)
 
 
+def masked_fill(x: Any, mask: Any, value: Any) -> Tensor:
+    """PyTorch's ``masked_fill``: ``value`` where the boolean ``mask`` (broadcast to ``x``) is true, else
+    ``x``; the gradient flows to ``x`` where the mask is false."""
+    x = x if isinstance(x, Tensor) else Tensor(x)
+    cond = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
+    if cond.dtype != np.bool_:
+        raise TypeError(f"masked_fill: the mask must be boolean, got dtype {cond.dtype}")
+    try:
+        cond = np.broadcast_to(cond, x.shape)
+    except ValueError:
+        raise ValueError(
+            f"masked_fill: a mask of shape {cond.shape} does not broadcast to {x.shape}"
+        ) from None
+    return where(cond, lift(value, x), x)
+
+
+def tril(x: Any, diagonal: int = 0) -> Tensor:
+    """The lower triangle of the last two dimensions (``diagonal`` shifts it up), zeros above, as PyTorch."""
+    return _triangle(x, diagonal, lower=True)
+
+
+def triu(x: Any, diagonal: int = 0) -> Tensor:
+    """The upper triangle of the last two dimensions (``diagonal`` shifts it up), zeros below, as PyTorch."""
+    return _triangle(x, diagonal, lower=False)
+
+
+def _triangle(x: Any, diagonal: int, lower: bool) -> Tensor:
+    x = x if isinstance(x, Tensor) else Tensor(x)
+    if x.ndim < 2:
+        raise ValueError(f"{'tril' if lower else 'triu'}: needs at least 2 dimensions, got shape {x.shape}")
+    rows, cols = x.shape[-2:]
+    keep = (
+        np.tri(rows, cols, diagonal, dtype=bool) if lower else ~np.tri(rows, cols, diagonal - 1, dtype=bool)
+    )
+    return where(np.broadcast_to(keep, x.shape), x, lift(0, x))
+
+
 def neg(a: Tensor) -> Tensor:
     return Neg.apply(a)
 

@@ -14,7 +14,7 @@ import numpy as np
 from ..autograd.function import Function
 from ..tensor import Tensor, operand, wrap
 from .elementwise import exp, maximum, minimum, sqrt
-from .shape import Index, broadcast_to, normalize_axes, reshape
+from .shape import broadcast_to, gather_along, normalize_axes, reshape
 
 
 def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
@@ -246,18 +246,10 @@ def _extreme(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: bool | None, 
         return ValuesIndices(x, wrap(np.zeros((), np.int64)))
     (d,) = normalize_axes(along, x.ndim, op)
     picked = (np.argmax if op == "max" else np.argmin)(x.data, axis=d, keepdims=True)
-    values = _gather_along(x, d, picked)  # the gradient goes to the index picked, as in PyTorch
+    values = gather_along(x, d, picked)  # the gradient goes to the index picked, as in PyTorch
     if not _keep(keepdims, keepdim):
         values, picked = reshape(values, picked.shape[:d] + picked.shape[d + 1 :]), picked.squeeze(d)
     return ValuesIndices(values, wrap(picked.astype(np.int64, copy=False)))
-
-
-def _gather_along(x: Tensor, d: int, picked: np.ndarray) -> Tensor:
-    """``x`` read at ``picked`` along dimension ``d`` (numpy's ``take_along_axis``), as an ``Index`` node:
-    its gradient goes back to the positions read."""
-    index = list(np.ogrid[tuple(slice(n) for n in picked.shape)])
-    index[d] = picked
-    return Index.apply(x, index=tuple(index))
 
 
 def sort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> ValuesIndices:
@@ -270,7 +262,7 @@ def sort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = Fals
     (d,) = normalize_axes(dim, x.ndim, "sort")
     data = x.data.astype(np.int64) if x.dtype.kind in "bu" else x.data  # so that -data is the reverse order
     order = np.argsort(-data if descending else data, axis=d, kind="stable")
-    return ValuesIndices(_gather_along(x, d, order), wrap(order.astype(np.int64, copy=False)))
+    return ValuesIndices(gather_along(x, d, order), wrap(order.astype(np.int64, copy=False)))
 
 
 def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices:
@@ -287,7 +279,7 @@ def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = 
     if x.ndim == 0:
         return ValuesIndices(values, indices)
     picked = indices.data.take(np.arange(k), axis=d)
-    return ValuesIndices(_gather_along(x, d, picked), wrap(picked))
+    return ValuesIndices(gather_along(x, d, picked), wrap(picked))
 
 
 def amax(

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function, check_in_place, mark_modified, writable_array
-from ..tensor import Tensor, as_array, lift, operand
+from ..tensor import Tensor, as_array, lift, operand, wrap
 
 
 def normalize_axes(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
@@ -251,6 +251,50 @@ def _as_index_part(part: Any) -> Any:
             "(convert with .astype(int) or compare to make a mask)"
         )
     return part
+
+
+def gather_along(x: Tensor, d: int, picked: np.ndarray) -> Tensor:
+    """``x`` read at ``picked`` along dimension ``d`` (numpy's ``take_along_axis``) as an ``Index`` node, so
+    the gradient goes back to the positions read (adding up where a position is read twice)."""
+    index = list(np.ogrid[tuple(slice(n) for n in picked.shape)])
+    index[d] = picked
+    return Index.apply(x, index=tuple(index))
+
+
+def gather(x: Tensor, dim: int, index: Any) -> Tensor:
+    """PyTorch's ``gather``: ``out[i][j] = x[index[i][j]][j]`` for ``dim=0`` (and so on), ``index`` an integer
+    tensor with as many dimensions as ``x`` and no larger than it outside ``dim``."""
+    x = operand(x)
+    picked = np.asarray(index.data if isinstance(index, Tensor) else index)
+    (d,) = normalize_axes(dim, x.ndim, "gather")
+    if picked.dtype.kind not in "iu" or picked.ndim != x.ndim:
+        raise ValueError(
+            f"gather: index must be an integer tensor with {x.ndim} dimension(s) like the input {x.shape}, "
+            f"got {picked.dtype} of shape {picked.shape}"
+        )
+    if builtins.any(n > m for i, (n, m) in enumerate(zip(picked.shape, x.shape)) if i != d):
+        raise ValueError(
+            f"gather: index of shape {picked.shape} is larger than the input {x.shape} outside dim {d}"
+        )
+    if picked.size and not (picked.min() >= 0 and picked.max() < x.shape[d]):
+        raise IndexError(f"gather: index values must lie in [0, {x.shape[d]}) along dim {d} of {x.shape}")
+    return gather_along(x, d, picked)
+
+
+def one_hot(labels: Any, num_classes: int = -1) -> Tensor:
+    """PyTorch's ``F.one_hot``: int64 class labels of any shape -> an int64 tensor with one more, last
+    dimension of size ``num_classes`` (-1: one more than the largest label), 1 at each label."""
+    array = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
+    if array.dtype.kind not in "iu":
+        raise TypeError(f"one_hot: class labels must be integers, got dtype {array.dtype}")
+    if num_classes == -1:
+        num_classes = int(array.max()) + 1 if array.size else 0
+    if array.size and (array.min() < 0 or array.max() >= num_classes):
+        raise ValueError(
+            f"one_hot: class labels must lie in [0, {num_classes}), "
+            f"got values from {array.min()} to {array.max()}"
+        )
+    return wrap(np.eye(num_classes, dtype=np.int64)[array])
 
 
 def getitem(x: Tensor, index: Any) -> Tensor:
