@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function
-from ..tensor import Tensor, lift, wrap
+from ..tensor import Tensor, lift, operand, wrap
 from .shape import sum_to
 
 
@@ -333,7 +333,7 @@ def where(condition: Any, x: Any, y: Any) -> Tensor:
 def masked_fill(x: Any, mask: Any, value: Any) -> Tensor:
     """PyTorch's ``masked_fill``: ``value`` where the boolean ``mask`` (broadcast to ``x``) is true, else
     ``x``; the gradient flows to ``x`` where the mask is false."""
-    x = x if isinstance(x, Tensor) else Tensor(x)
+    x = operand(x)
     cond = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
     if cond.dtype != np.bool_:
         raise TypeError(f"masked_fill: the mask must be boolean, got dtype {cond.dtype}")
@@ -357,7 +357,7 @@ def triu(x: Any, diagonal: int = 0) -> Tensor:
 
 
 def _triangle(x: Any, diagonal: int, lower: bool) -> Tensor:
-    x = x if isinstance(x, Tensor) else Tensor(x)
+    x = operand(x)
     if x.ndim < 2:
         raise ValueError(f"{'tril' if lower else 'triu'}: needs at least 2 dimensions, got shape {x.shape}")
     rows, cols = x.shape[-2:]

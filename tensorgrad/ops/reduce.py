@@ -260,9 +260,8 @@ def sort(x: Tensor, dim: int = -1, descending: bool = False, stable: bool = Fals
         normalize_axes(dim, 0, "sort")
         return ValuesIndices(x, wrap(np.zeros((), np.int64)))
     (d,) = normalize_axes(dim, x.ndim, "sort")
-    data = x.data.astype(np.int64) if x.dtype.kind in "bu" else x.data  # so that -data is the reverse order
-    order = np.argsort(-data if descending else data, axis=d, kind="stable")
-    return ValuesIndices(gather_along(x, d, order), wrap(order.astype(np.int64, copy=False)))
+    order = _order(x, d, descending)
+    return ValuesIndices(gather_along(x, d, order), wrap(order))
 
 
 def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices:
@@ -275,11 +274,16 @@ def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = 
         raise ValueError(
             f"topk: k={k} is out of range for dimension {dim} of size {length} (shape {x.shape})"
         )
-    values, indices = sort(x, d if x.ndim else -1, descending=largest)
     if x.ndim == 0:
-        return ValuesIndices(values, indices)
-    picked = indices.data.take(np.arange(k), axis=d)
+        return ValuesIndices(x, wrap(np.zeros((), np.int64)))
+    picked = _order(x, d, largest).take(np.arange(k), axis=d)
     return ValuesIndices(gather_along(x, d, picked), wrap(picked))
+
+
+def _order(x: Tensor, d: int, descending: bool) -> np.ndarray:
+    """The int64 positions that sort ``x`` along ``d``, equal values in their order."""
+    data = x.data.astype(np.int64) if x.dtype.kind in "bu" else x.data  # so that -data is the reverse order
+    return np.argsort(-data if descending else data, axis=d, kind="stable").astype(np.int64, copy=False)
 
 
 def amax(
