@@ -103,7 +103,7 @@ def _check_members(names: list[str], path: Path) -> None:
 def _encode(obj: Any, path: str, arrays: dict[str, np.ndarray]) -> Any:
     """JSON for ``obj``; arrays go into ``arrays`` under their path and are referenced by it."""
     if isinstance(obj, Tensor):
-        obj = obj.data
+        obj = obj.array
     if isinstance(obj, (np.ndarray, np.generic)):
         array = np.asarray(obj)
         if array.dtype.hasobject:

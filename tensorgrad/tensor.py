@@ -1,8 +1,9 @@
 """Tensor: a numpy array that remembers how it was computed.
 
-A Tensor holds ``data`` (an ``np.ndarray``), ``requires_grad``, ``grad`` (a Tensor, filled by backward) and,
-when an op made it while grad mode was on, the graph node that made it (``grad_fn``). Operators and methods
-are thin: each one delegates to a function in ``tensorgrad.ops``, where the op and its gradient live.
+A Tensor holds ``array`` (its values, an ``np.ndarray``), ``requires_grad``, ``grad`` (a Tensor, filled by
+backward) and, when an op made it while grad mode was on, the graph node that made it (``grad_fn``). As in
+PyTorch, ``t.data`` is another Tensor sharing ``t``'s values outside the graph; ``t.numpy()`` is the array.
+Operators and methods are thin: each one delegates to a function in ``tensorgrad.ops``, where the op and its gradient live.
 
 dtype rules (as PyTorch): Python floats become float32, Python ints int64, Python bools bool; numpy
 arrays keep their dtype (so float64 data stays float64 for gradcheck). Only floating-point tensors can
@@ -41,7 +42,7 @@ class Tensor:
         "_modified_at",  # set by in-place changes only (autograd.function.mark_modified)
         "_node",
         "_retain_grad",
-        "data",
+        "array",
         "grad",
         "name",
         "requires_grad",
@@ -49,7 +50,7 @@ class Tensor:
     # numpy hands binary operators with a Tensor on the right back to the Tensor (ndarray * Tensor works)
     __array_ufunc__ = None
 
-    data: np.ndarray
+    array: np.ndarray
     grad: Tensor | None
     requires_grad: builtins.bool
     name: str | None
@@ -64,7 +65,7 @@ class Tensor:
         dtype: Any = None,
         name: str | None = None,
     ) -> None:
-        self.data = as_array(data, dtype, copy=True)
+        self.array = as_array(data, dtype, copy=True)
         self.grad = None
         self.requires_grad = False
         self._node = None
@@ -76,28 +77,46 @@ class Tensor:
 
     # ----------------------------------------------------------------- attributes
     @property
+    def data(self) -> Tensor:
+        """PyTorch's ``.data``: a Tensor sharing this one's values, outside the graph (no grad, no history).
+
+        Changes made through it reach this tensor but are invisible to autograd, as in PyTorch
+        (``p.data.add_(-lr * p.grad)``); ``t.detach()`` is the safer spelling, ``t.numpy()`` the array.
+        """
+        return wrap(self.array)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        array = as_array(value)
+        if self.requires_grad and array.dtype.kind != "f":
+            raise TypeError(
+                f"data: a tensor that requires grad needs floating-point values; got {array.dtype}"
+            )
+        self.array = array
+
+    @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self.array.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self.array.ndim
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self.array.dtype
 
     @property
     def size(self) -> Size:
         """Number of elements, as numpy's ``size``; also callable as PyTorch's ``size()``:
         ``t.size(0)`` is the length of dimension 0 and ``t.size()`` the shape."""
-        return Size(self.data.size, self.data.shape)
+        return Size(self.array.size, self.array.shape)
 
     def numel(self) -> int:
-        return self.data.size
+        return self.array.size
 
     def dim(self) -> int:
-        return self.data.ndim
+        return self.array.ndim
 
     @property
     def grad_fn(self) -> Function | None:
@@ -127,25 +146,28 @@ class Tensor:
 
     # ----------------------------------------------------------------- conversion
     def numpy(self) -> np.ndarray:
-        """The underlying array (shared, not copied)."""
-        return self.data
+        """The underlying array (shared, not copied: writing into it changes the tensor)."""
+        if isinstance(self.array, np.generic):  # a 0-d result of an op may hold an (immutable) numpy scalar
+            self.array = np.array(self.array)
+        return self.array
 
     def __array__(self, dtype: Any = None, copy: builtins.bool | None = None) -> np.ndarray:
-        if dtype is not None and np.dtype(dtype) != self.data.dtype:
-            return self.data.astype(dtype)
-        return self.data.copy() if copy else self.data
+        array = self.numpy()
+        if dtype is not None and np.dtype(dtype) != array.dtype:
+            return array.astype(dtype)
+        return array.copy() if copy else array
 
     def item(self) -> Any:
         """The value of a one-element tensor as a Python number."""
-        if self.data.size != 1:
+        if self.array.size != 1:
             raise ValueError(
                 f"item: only one-element tensors convert to a Python number; this one has shape "
                 f"{self.shape}. Reduce it first (e.g. t.sum().item()) or use t.tolist()."
             )
-        return self.data.item()
+        return self.array.item()
 
     def tolist(self) -> Any:
-        return self.data.tolist()
+        return self.array.tolist()
 
     def __float__(self) -> builtins.float:
         return float(self.item())
@@ -155,24 +177,24 @@ class Tensor:
 
     def __index__(self) -> int:
         """A one-element integer tensor used as an index, as in PyTorch: ``classes[label]``, ``range(n)``."""
-        if self.data.dtype.kind not in "iub" or self.data.size != 1:
+        if self.array.dtype.kind not in "iub" or self.array.size != 1:
             raise TypeError(
                 f"only integer tensors of a single element can be converted to an index; this one is "
                 f"{self.dtype} of shape {tuple(self.shape)}"
             )
-        return int(self.data.item())
+        return int(self.array.item())
 
     def __bool__(self) -> builtins.bool:
-        if self.data.size != 1:
+        if self.array.size != 1:
             raise ValueError(
                 f"the truth value of a tensor of shape {self.shape} is ambiguous; use (t).any() or (t).all()"
             )
-        return bool(self.data)
+        return bool(self.array)
 
     def __len__(self) -> int:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self.array.shape[0]
 
     def __iter__(self) -> Iterator[Tensor]:
         for i in range(len(self)):
@@ -218,7 +240,7 @@ class Tensor:
     # ----------------------------------------------------------------- autograd
     def requires_grad_(self, requires_grad: builtins.bool = True) -> Tensor:
         """Set ``requires_grad`` in place (leaves only) and return self."""
-        if requires_grad and not np.issubdtype(self.data.dtype, np.floating):
+        if requires_grad and not np.issubdtype(self.array.dtype, np.floating):
             raise TypeError(
                 f"only floating-point tensors can require grad; this one is {self.dtype}. "
                 "Make it float, e.g. tg.tensor(data, dtype=tg.float32, requires_grad=True)."
@@ -232,7 +254,7 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """A new leaf sharing this tensor's data, cut off from the graph."""
-        return wrap(self.data)
+        return wrap(self.array)
 
     def retain_grad(self) -> None:
         """Keep this non-leaf tensor's gradient in ``.grad`` after backward (leaves always keep it)."""
@@ -279,10 +301,10 @@ class Tensor:
 
     # ----------------------------------------------------------------- printing
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(", threshold=200, precision=4)
+        body = np.array2string(self.array, separator=", ", prefix="tensor(", threshold=200, precision=4)
         extras = []
-        if self.data.dtype not in (DEFAULT_FLOAT, np.dtype(np.int64), np.dtype(np.bool_)):
-            extras.append(f"dtype={self.data.dtype}")
+        if self.array.dtype not in (DEFAULT_FLOAT, np.dtype(np.int64), np.dtype(np.bool_)):
+            extras.append(f"dtype={self.array.dtype}")
         if self._node is not None:
             extras.append(f"grad_fn=<{self._node.name}>")
         elif self.requires_grad:
@@ -405,8 +427,8 @@ class Tensor:
             f"Update parameters under tg.no_grad() (with tg.no_grad(): p {op} ...), or write x = x {op[0]} y "
             "to compute a new tensor",
         )
-        value = other.data if isinstance(other, Tensor) else other
-        target = writable_array(self)
+        value = other.array if isinstance(other, Tensor) else other
+        target = self.numpy()
         try:
             ufunc(target, value, out=target, casting="same_kind")
         except (ValueError, TypeError) as err:
@@ -572,10 +594,10 @@ class Tensor:
         return ops.argmin(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     def any(self) -> builtins.bool:
-        return bool(self.data.any())
+        return bool(self.array.any())
 
     def all(self) -> builtins.bool:
-        return bool(self.data.all())
+        return bool(self.array.all())
 
     def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         return ops.softmax(self, axis, dim=dim)
@@ -658,7 +680,7 @@ class Size(int):
 def as_array(data: Any, dtype: Any = None, copy: bool = False) -> np.ndarray:
     """``data`` as an ndarray, following tensorgrad's dtype rules (Python floats become float32)."""
     if isinstance(data, Tensor):
-        array = data.data
+        array = data.array
     elif isinstance(data, (np.ndarray, np.generic)):
         array = np.asarray(data)
     else:
@@ -682,7 +704,7 @@ def as_array(data: Any, dtype: Any = None, copy: bool = False) -> np.ndarray:
 def wrap(data: np.ndarray, requires_grad: bool = False, node: Function | None = None) -> Tensor:
     """A Tensor around ``data`` as it is (no copy, no checks): how ops build their results."""
     t = _new(Tensor)
-    t.data = data
+    t.array = data
     t.requires_grad = requires_grad
     t._node = node
     t.grad = None
@@ -705,7 +727,7 @@ def lift(value: Any, like: Tensor) -> Tensor:
     if isinstance(value, Tensor):
         return value
     if type(value) in _PYTHON_NUMBERS:
-        dtype = like.data.dtype
+        dtype = like.array.dtype
         key = (type(value), value, dtype)
         if value == 0 and type(value) is float:
             key += (math.copysign(1.0, value),)  # 0.0 == -0.0, but x * -0.0 must keep its sign
@@ -716,7 +738,7 @@ def lift(value: Any, like: Tensor) -> Tensor:
             if len(_constants) >= 512:
                 _constants.clear()
             constant = _constants[key] = wrap(np.array(value, dtype=dtype))
-            constant.data.flags.writeable = False
+            constant.array.flags.writeable = False
         return constant
     return wrap(as_array(value))
 
@@ -733,4 +755,4 @@ _constants: dict[tuple[type, Any, np.dtype], Tensor] = {}
 
 from . import ops  # noqa: E402  (ops build Tensors: imported once Tensor exists)
 from .autograd import engine  # noqa: E402
-from .autograd.function import check_in_place, mark_modified, writable_array  # noqa: E402
+from .autograd.function import check_in_place, mark_modified  # noqa: E402

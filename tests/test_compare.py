@@ -34,7 +34,7 @@ def test_every_optimizer_starts_from_the_same_weights_and_sees_the_same_batches(
     def recording(name):
         def build(params):
             params = list(params)
-            seen[name] = [p.data.copy() for p in params]
+            seen[name] = [p.numpy().copy() for p in params]
             return optim.SGD(params, lr=0.05)
 
         return build

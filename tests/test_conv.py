@@ -139,7 +139,7 @@ def test_conv2d_forward_matches_direct_loops_and_gradcheck_passes(case, with_bia
     expected = conv2d_loops(x_np, w_np, bias_np, stride, padding, dilation)
     assert out.shape == expected.shape
     assert out.dtype == np.float64
-    np.testing.assert_allclose(out.data, expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-12, atol=1e-12)
     inputs = (x, w, b) if with_bias else (x, w)
     assert tg.gradcheck(lambda *t: conv2d(*t, stride=stride, padding=padding, dilation=dilation), inputs)
 
@@ -163,12 +163,12 @@ def test_conv2d_gradients_match_the_closed_forms():
     x, w, b = leaf(x_np), leaf(w_np), leaf(np.zeros(1))
     conv2d(x, w, b).sum().backward()
     expected_w = [[x_np[0, 0, i : i + 2, j : j + 3].sum() for j in range(2)] for i in range(2)]
-    np.testing.assert_allclose(w.grad.data[0, 0], expected_w)
+    np.testing.assert_allclose(w.grad.numpy()[0, 0], expected_w)
     expected_x = np.zeros((3, 4))
     for r, q in itertools.product(range(2), range(3)):
         expected_x[r : r + 2, q : q + 2] += w_np[0, 0]
-    np.testing.assert_allclose(x.grad.data[0, 0], expected_x)
-    np.testing.assert_allclose(b.grad.data, [6.0])  # one per output position
+    np.testing.assert_allclose(x.grad.numpy()[0, 0], expected_x)
+    np.testing.assert_allclose(b.grad.numpy(), [6.0])  # one per output position
 
 
 def test_conv2d_output_size_follows_the_pytorch_formula():
@@ -195,7 +195,7 @@ def test_conv2d_of_one_unbatched_image_equals_the_batch_of_one():
     single = conv2d(leaf(x_np), leaf(w_np), leaf(b_np), padding=1)
     batch = conv2d(leaf(x_np[None]), leaf(w_np), leaf(b_np), padding=1)
     assert single.shape == (3, 5, 6)
-    np.testing.assert_allclose(single.data, batch.data[0])
+    np.testing.assert_allclose(single.numpy(), batch.numpy()[0])
     x = leaf(x_np)
     assert tg.gradcheck(lambda t: conv2d(t, leaf(w_np), padding=1), (x,))
 
@@ -232,7 +232,7 @@ def test_col2im_is_the_adjoint_of_im2col_and_each_is_the_others_gradient(case, s
     back = col2im(leaf(c_np), shape, kernel, stride, padding, dilation)
     assert back.shape == shape
     # <im2col(x), c> = <x, col2im(c)>
-    np.testing.assert_allclose((cols.data * c_np).sum(), (x_np * back.data).sum(), rtol=1e-10)
+    np.testing.assert_allclose((cols.numpy() * c_np).sum(), (x_np * back.numpy()).sum(), rtol=1e-10)
     x, c = leaf(x_np), leaf(c_np)
     assert tg.gradcheck(lambda t: im2col(t, kernel, stride, padding, dilation) ** 2, (x,))
     assert tg.gradcheck(lambda t: col2im(t, shape, kernel, stride, padding, dilation) ** 2, (c,))
@@ -242,7 +242,7 @@ def test_im2col_columns_are_the_windows():
     x = tg.arange(12.0).reshape(1, 1, 3, 4)
     cols = im2col(x, (2, 3), stride=1)
     assert cols.shape == (1, 1, 2, 3, 2, 2)  # (N, C, kh, kw, H_out, W_out)
-    np.testing.assert_array_equal(cols.data[0, 0, :, :, 1, 0], [[4, 5, 6], [8, 9, 10]])
+    np.testing.assert_array_equal(cols.numpy()[0, 0, :, :, 1, 0], [[4, 5, 6], [8, 9, 10]])
 
 
 # ---------------------------------------------------------------------------- max_pool2d
@@ -254,11 +254,11 @@ def test_max_pool2d_forward_and_gradient_match_direct_loops_and_gradcheck(case, 
     assume(np.isfinite(out_np).all())  # (a dilated window can fall wholly in the padding)
     x = leaf(x_np)
     out = max_pool2d(x, kernel, stride, padding, dilation)
-    np.testing.assert_array_equal(out.data, out_np)
+    np.testing.assert_array_equal(out.numpy(), out_np)
     g = uniform(seed + 1, out.shape)
     out.backward(tg.tensor(g))
     _, dx = max_pool2d_loops(x_np, kernel, stride or kernel, padding, dilation, grad=g)
-    np.testing.assert_allclose(x.grad.data, dx, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(x.grad.numpy(), dx, rtol=1e-12, atol=1e-12)
     assert tg.gradcheck(lambda t: max_pool2d(t, kernel, stride, padding, dilation), (leaf(x_np),))
 
 
@@ -276,11 +276,11 @@ def test_max_pool2d_overlapping_windows_accumulate_the_gradient():
     x_np = np.array([[1.0, 2.0, 3.0], [4.0, 9.0, 5.0], [6.0, 7.0, 8.0]])[None, None]
     x = leaf(x_np)
     out = max_pool2d(x, 2, stride=1)  # four windows, all holding the 9 in the middle
-    np.testing.assert_array_equal(out.data[0, 0], [[9.0, 9.0], [9.0, 9.0]])
+    np.testing.assert_array_equal(out.numpy()[0, 0], [[9.0, 9.0], [9.0, 9.0]])
     out.backward(tg.tensor(np.array([[1.0, 2.0], [3.0, 4.0]])[None, None]))
     expected = np.zeros((3, 3))
     expected[1, 1] = 1.0 + 2.0 + 3.0 + 4.0
-    np.testing.assert_array_equal(x.grad.data[0, 0], expected)
+    np.testing.assert_array_equal(x.grad.numpy()[0, 0], expected)
 
 
 def test_max_pool2d_gives_the_gradient_of_a_tie_to_the_first_maximum_only():
@@ -288,25 +288,25 @@ def test_max_pool2d_gives_the_gradient_of_a_tie_to_the_first_maximum_only():
     max_pool2d(x, 2).sum().backward()
     expected = np.zeros((4, 4))
     expected[::2, ::2] = 1.0  # the top-left of each window, as PyTorch
-    np.testing.assert_array_equal(x.grad.data[0, 0], expected)
+    np.testing.assert_array_equal(x.grad.numpy()[0, 0], expected)
     x.grad = None
     max_pool2d(x, 3, stride=1, padding=1).sum().backward()
-    np.testing.assert_array_equal(x.grad.data[0, 0, :2, :2], [[4.0, 2.0], [2.0, 1.0]])
+    np.testing.assert_array_equal(x.grad.numpy()[0, 0, :2, :2], [[4.0, 2.0], [2.0, 1.0]])
 
 
 def test_max_pool2d_padding_is_minus_infinity_and_takes_no_gradient():
     x = leaf(-np.arange(1.0, 10.0).reshape(1, 1, 3, 3))  # all negative: zero padding would win
     out = max_pool2d(x, 2, stride=2, padding=1)
-    np.testing.assert_array_equal(out.data[0, 0], [[-1.0, -2.0], [-4.0, -5.0]])
+    np.testing.assert_array_equal(out.numpy()[0, 0], [[-1.0, -2.0], [-4.0, -5.0]])
     out.sum().backward()
-    np.testing.assert_array_equal(x.grad.data[0, 0], [[1, 1, 0], [1, 1, 0], [0, 0, 0]])
+    np.testing.assert_array_equal(x.grad.numpy()[0, 0], [[1, 1, 0], [1, 1, 0], [0, 0, 0]])
 
 
 def test_max_pool2d_stride_defaults_to_the_kernel_and_floors_the_output():
     x_np = distinct(0, (2, 3, 7, 5))
     out = max_pool2d(leaf(x_np), 2)
     assert out.shape == (2, 3, 3, 2)
-    np.testing.assert_array_equal(out.data, x_np[:, :, :6, :4].reshape(2, 3, 3, 2, 2, 2).max(axis=(3, 5)))
+    np.testing.assert_array_equal(out.numpy(), x_np[:, :, :6, :4].reshape(2, 3, 3, 2, 2, 2).max(axis=(3, 5)))
     assert max_pool2d(leaf(x_np), (3, 2), stride=(1, 2)).shape == (2, 3, 5, 2)
 
 
@@ -315,7 +315,7 @@ def test_max_pool2d_keeps_float32_and_pools_unbatched_images():
     out = max_pool2d(x, 2)
     assert out.shape == (3, 2, 3) and out.dtype == np.float32
     out.sum().backward()
-    assert x.grad.dtype == np.float32 and x.grad.data.sum() == 3 * 2 * 3
+    assert x.grad.dtype == np.float32 and x.grad.numpy().sum() == 3 * 2 * 3
 
 
 # ---------------------------------------------------------------------------- avg_pool2d
@@ -325,7 +325,7 @@ def test_avg_pool2d_forward_matches_direct_loops_and_gradcheck(case, seed):
     x_np = uniform(seed, shape)
     out = avg_pool2d(leaf(x_np), kernel, stride, padding)
     np.testing.assert_allclose(
-        out.data, avg_pool2d_loops(x_np, kernel, stride or kernel, padding), rtol=1e-12
+        out.numpy(), avg_pool2d_loops(x_np, kernel, stride or kernel, padding), rtol=1e-12
     )
     assert tg.gradcheck(lambda t: avg_pool2d(t, kernel, stride, padding), (leaf(x_np),))
 
@@ -342,9 +342,11 @@ def test_avg_pool2d_second_derivatives(case, seed):
 def test_avg_pool2d_counts_the_padding_and_spreads_the_gradient_evenly():
     x = leaf(np.ones((1, 1, 2, 2)))
     out = avg_pool2d(x, 2, stride=1, padding=1)
-    np.testing.assert_allclose(out.data[0, 0], [[0.25, 0.5, 0.25], [0.5, 1.0, 0.5], [0.25, 0.5, 0.25]])
+    np.testing.assert_allclose(out.numpy()[0, 0], [[0.25, 0.5, 0.25], [0.5, 1.0, 0.5], [0.25, 0.5, 0.25]])
     out.sum().backward()
-    np.testing.assert_allclose(x.grad.data, np.ones((1, 1, 2, 2)))  # each element is in 4 windows, 1/4 each
+    np.testing.assert_allclose(
+        x.grad.numpy(), np.ones((1, 1, 2, 2))
+    )  # each element is in 4 windows, 1/4 each
 
 
 def test_avg_pool2d_keeps_float32():
@@ -353,7 +355,7 @@ def test_avg_pool2d_keeps_float32():
     assert out.dtype == np.float32
     out.sum().backward()
     assert x.grad.dtype == np.float32
-    np.testing.assert_allclose(x.grad.data, 0.25)
+    np.testing.assert_allclose(x.grad.numpy(), 0.25)
 
 
 # ---------------------------------------------------------------------------- errors

@@ -44,16 +44,19 @@ def test_stored_columns_are_im2cols_columns_and_their_col2im_is_col2im(layout, c
     window = window_of(kernel, stride, padding, dilation)
     x_np = uniform(seed, shape)
     cols = Im2colStored.apply(tg.tensor(x_np), window=window, layout=layout)
-    np.testing.assert_array_equal(cols.data, Im2col.apply(tg.tensor(x_np), window=window).data)
-    assert cols.data.transpose(layout.columns).flags.c_contiguous  # stored in the layout's order
+    np.testing.assert_array_equal(cols.numpy(), Im2col.apply(tg.tensor(x_np), window=window).numpy())
+    assert cols.numpy().transpose(layout.columns).flags.c_contiguous  # stored in the layout's order
     c_np = uniform(seed + 1, cols.shape)
     back = Col2imStored.apply(tg.tensor(c_np), window=window, shape=shape, layout=layout)
-    assert back.shape == shape and back.data.flags.c_contiguous
+    assert back.shape == shape and back.numpy().flags.c_contiguous
     np.testing.assert_allclose(
-        back.data, Col2im.apply(tg.tensor(c_np), window=window, shape=shape).data, rtol=1e-12, atol=1e-12
+        back.numpy(),
+        Col2im.apply(tg.tensor(c_np), window=window, shape=shape).numpy(),
+        rtol=1e-12,
+        atol=1e-12,
     )
     # the adjoint: <im2col(x), c> = <x, col2im(c)>
-    np.testing.assert_allclose((cols.data * c_np).sum(), (x_np * back.data).sum(), rtol=1e-10)
+    np.testing.assert_allclose((cols.numpy() * c_np).sum(), (x_np * back.numpy()).sum(), rtol=1e-10)
 
 
 @LAYOUTS
@@ -88,7 +91,7 @@ def test_conv2d_stores_columns_batch_last_where_they_are_taller_than_the_output(
     (cols,) = node.saved
     assert cols.shape == (2, c_in, kernel, kernel, 6, 5)  # indexed as Im2col's columns, no more elements
     assert cols.transpose(layout.columns).flags.c_contiguous  # one (C_in*kh*kw, pixels*images) matrix
-    assert out.data.flags.c_contiguous
+    assert out.numpy().flags.c_contiguous
 
 
 @given(case=conv_cases(max_channels=5), seed=SEEDS)
@@ -97,10 +100,10 @@ def test_conv2d_matches_im2col_and_a_matmul_per_image_in_either_layout(case, see
     x_np, w_np, b_np = uniform(seed, x_shape), uniform(seed + 1, w_shape), uniform(seed + 2, w_shape[:1])
     out = conv2d(leaf(x_np), leaf(w_np), leaf(b_np), stride=stride, padding=padding, dilation=dilation)
     window = window_of(w_shape[2:], stride, padding, dilation)
-    cols = Im2col.apply(tg.tensor(x_np), window=window).data
+    cols = Im2col.apply(tg.tensor(x_np), window=window).numpy()
     n, _, _, _, out_h, out_w = cols.shape
     expected = w_np.reshape(w_shape[0], -1) @ cols.reshape(n, -1, out_h * out_w) + b_np[:, None]
-    np.testing.assert_allclose(out.data, expected.reshape(out.shape), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out.numpy(), expected.reshape(out.shape), rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("c_in, c_out", [(2, 1), (1, 3)], ids=["CHWN", "CNHW"])
@@ -125,7 +128,7 @@ def test_conv2d_keeps_the_dtype_and_returns_contiguous_gradients(dtype, c_out):
     assert out.dtype == dtype
     out.sum().backward()
     for t in (x, w, b):
-        assert t.grad.dtype == dtype and t.grad.shape == t.shape and t.grad.data.flags.c_contiguous
+        assert t.grad.dtype == dtype and t.grad.shape == t.shape and t.grad.numpy().flags.c_contiguous
 
 
 @pytest.mark.parametrize("shape", [(3, 5, 7, 4), (300, 64), (1, 1), (129, 3)])

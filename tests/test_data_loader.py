@@ -41,7 +41,7 @@ class PlainDataset(Dataset):
 
 
 def labels_of(loader: DataLoader) -> list[list[int]]:
-    return [y.data.tolist() for _, y in loader]
+    return [y.numpy().tolist() for _, y in loader]
 
 
 # ---------------------------------------------------------------- coverage and sizes
@@ -120,8 +120,8 @@ def test_batches_are_tensors_float64_becomes_float32_and_int_labels_stay_int64()
     xb, yb, hb, bb = next(iter(DataLoader(dataset, batch_size=4)))
     assert all(isinstance(t, tg.Tensor) and not t.requires_grad for t in (xb, yb, hb, bb))
     assert (xb.dtype, yb.dtype, hb.dtype, bb.dtype) == (np.float32, np.int64, np.float16, np.bool_)
-    np.testing.assert_array_equal(xb.data, x[:4].astype(np.float32))
-    assert yb.data.tolist() == [0, 1, 2, 0]
+    np.testing.assert_array_equal(xb.numpy(), x[:4].astype(np.float32))
+    assert yb.numpy().tolist() == [0, 1, 2, 0]
 
 
 def test_a_single_array_dataset_yields_one_tensor_per_batch_and_tensor_dataset_yields_a_tuple():
@@ -134,9 +134,9 @@ def test_a_single_array_dataset_yields_one_tensor_per_batch_and_tensor_dataset_y
 
     batch = next(iter(DataLoader(Squares(), batch_size=5)))
     assert isinstance(batch, tg.Tensor)
-    assert batch.data.ravel().tolist() == [0, 1, 4, 9, 16]
+    assert batch.numpy().ravel().tolist() == [0, 1, 4, 9, 16]
     (only,) = next(iter(DataLoader(TensorDataset(np.arange(4.0)), batch_size=2)))
-    assert only.data.tolist() == [0.0, 1.0]
+    assert only.numpy().tolist() == [0.0, 1.0]
 
 
 def test_per_example_path_gives_the_same_batches_as_the_fast_path():
@@ -147,8 +147,8 @@ def test_per_example_path_gives_the_same_batches_as_the_fast_path():
     slow = DataLoader(plain, batch_size=8, shuffle=True, seed=1)
     for (xf, yf), (xs, ys) in zip(fast, slow, strict=True):
         assert xf.dtype == xs.dtype == np.float32 and yf.dtype == ys.dtype == np.int64
-        np.testing.assert_array_equal(xf.data, xs.data)
-        np.testing.assert_array_equal(yf.data, ys.data)
+        np.testing.assert_array_equal(xf.numpy(), xs.numpy())
+        np.testing.assert_array_equal(yf.numpy(), ys.numpy())
     assert plain.calls == 53
 
 
@@ -175,10 +175,10 @@ def test_a_custom_collate_fn_gets_the_list_of_examples():
 
 def test_default_collate_stacks_tuples_dicts_and_numbers():
     x, y = default_collate([(np.array([1.0, 2.0]), 3), (np.array([4.0, 5.0]), 6)])
-    assert x.data.tolist() == [[1.0, 2.0], [4.0, 5.0]] and x.dtype == np.float32
-    assert y.data.tolist() == [3, 6] and y.dtype == np.int64
+    assert x.numpy().tolist() == [[1.0, 2.0], [4.0, 5.0]] and x.dtype == np.float32
+    assert y.numpy().tolist() == [3, 6] and y.dtype == np.int64
     batch = default_collate([{"a": 1.5, "b": True}, {"a": 2.5, "b": False}])
-    assert batch["a"].data.tolist() == [1.5, 2.5] and batch["b"].dtype == np.bool_
+    assert batch["a"].numpy().tolist() == [1.5, 2.5] and batch["b"].dtype == np.bool_
     with pytest.raises(ValueError, match="different shapes"):
         default_collate([np.zeros(2), np.zeros(3)])
 
@@ -222,7 +222,7 @@ def test_subset_maps_indices_and_forwards_getitems_only_when_the_base_has_it():
     assert sub.__getitems__(np.array([2, 0]))[0].tolist() == [50, 70]
     plain = Subset(PlainDataset(np.arange(4.0), np.arange(4)), [1, 3])
     assert not hasattr(plain, "__getitems__")
-    assert [y.data.tolist() for _, y in DataLoader(plain, batch_size=2)] == [[1, 3]]
+    assert [y.numpy().tolist() for _, y in DataLoader(plain, batch_size=2)] == [[1, 3]]
     with pytest.raises(IndexError, match="the dataset has 10 examples"):
         Subset(base, [3, 10])
 
@@ -265,7 +265,7 @@ def test_random_split_without_seed_follows_manual_seed_and_rejects_bad_lengths()
 
 def test_random_split_subsets_load_through_the_fast_path():
     train, _ = random_split(indexed(30), [0.6, 0.4], seed=2)
-    seen = [i for _, y in DataLoader(train, batch_size=7) for i in y.data.tolist()]
+    seen = [i for _, y in DataLoader(train, batch_size=7) for i in y.numpy().tolist()]
     assert seen == train.indices.tolist()
 
 

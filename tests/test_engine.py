@@ -18,17 +18,17 @@ def test_gradients_accumulate_across_backward_calls_until_zeroed():
     x = leaf([1.0, 2.0])
     (x * 3).sum().backward()
     (x * x).sum().backward()
-    np.testing.assert_allclose(x.grad.data, [3 + 2, 3 + 4])
+    np.testing.assert_allclose(x.grad.numpy(), [3 + 2, 3 + 4])
     x.grad = None
     (x * 3).sum().backward()
-    np.testing.assert_allclose(x.grad.data, [3, 3])
+    np.testing.assert_allclose(x.grad.numpy(), [3, 3])
 
 
 def test_a_tensor_used_twice_gets_the_sum_of_both_paths():
     x = leaf([2.0])
     y = x * x + x.exp() * x  # d/dx = 2x + e^x (1 + x)
     y.backward()
-    np.testing.assert_allclose(x.grad.data, [4 + np.exp(2) * 3])
+    np.testing.assert_allclose(x.grad.numpy(), [4 + np.exp(2) * 3])
 
 
 def test_diamond_graph_is_differentiated_once_per_path():
@@ -36,24 +36,24 @@ def test_diamond_graph_is_differentiated_once_per_path():
     a = x.tanh()
     b, c = a * 2, a * 3
     (b + c).backward()
-    np.testing.assert_allclose(x.grad.data, [5 * (1 - np.tanh(0.5) ** 2)])
+    np.testing.assert_allclose(x.grad.numpy(), [5 * (1 - np.tanh(0.5) ** 2)])
 
 
 def test_backward_with_gradient_argument_for_non_scalar_outputs():
     x = leaf([1.0, 2.0, 3.0])
     y = x * x
     y.backward(gradient=np.array([1.0, 0.0, 2.0]))
-    np.testing.assert_allclose(x.grad.data, [2, 0, 12])
+    np.testing.assert_allclose(x.grad.numpy(), [2, 0, 12])
 
 
 def test_leaf_grads_are_independent_arrays_even_when_the_graph_passes_one_gradient_to_both():
     a, b = leaf([1.0, 2.0]), leaf([3.0, 4.0])
     (a + b).sum().backward()
-    assert a.grad.data is not b.grad.data
-    assert not np.shares_memory(a.grad.data, b.grad.data)
+    assert a.grad.numpy() is not b.grad.numpy()
+    assert not np.shares_memory(a.grad.numpy(), b.grad.numpy())
     a.grad.data *= 10  # an in-place update (clipping, zeroing) of one must not touch the other
-    np.testing.assert_array_equal(b.grad.data, [1, 1])
-    assert a.grad.data.flags.writeable and b.grad.data.flags.writeable
+    np.testing.assert_array_equal(b.grad.numpy(), [1, 1])
+    assert a.grad.numpy().flags.writeable and b.grad.numpy().flags.writeable
 
 
 def test_grad_dtype_matches_the_leaf_even_when_the_graph_upcasts():
@@ -72,7 +72,7 @@ def test_100000_op_chain_backprops_without_recursion_in_seconds():
         y = y * 1.0
     y.backward()
     seconds = time.perf_counter() - start
-    np.testing.assert_allclose(x.grad.data, [1.0])
+    np.testing.assert_allclose(x.grad.numpy(), [1.0])
     assert seconds < 10, f"100k-op chain took {seconds:.1f} s"
 
 
@@ -97,9 +97,9 @@ def test_retain_graph_allows_a_second_backward():
     x = leaf([1.0, 2.0])
     y = (x.tanh() * x).sum()
     y.backward(retain_graph=True)
-    first = x.grad.data.copy()
+    first = x.grad.numpy().copy()
     y.backward()
-    np.testing.assert_allclose(x.grad.data, 2 * first)
+    np.testing.assert_allclose(x.grad.numpy(), 2 * first)
 
 
 def test_backward_releases_saved_arrays_but_keeps_the_graph_structure():
@@ -122,7 +122,7 @@ def test_memory_stays_flat_over_thousands_of_training_like_iterations():
         w.grad = None
         loss.backward()
         with tg.no_grad():
-            w.data -= 0.01 * w.grad.data
+            w.data -= 0.01 * w.grad.numpy()
 
     for _ in range(50):
         step()
@@ -193,16 +193,16 @@ def test_hook_sees_the_gradient_and_can_replace_it_until_removed():
     x = leaf([1.0, 2.0])
     y = x * 3
     seen = []
-    y.register_hook(lambda g: seen.append(g.data.copy()))
+    y.register_hook(lambda g: seen.append(g.numpy().copy()))
     remove = y.register_hook(lambda g: g * 10)
     loss = y.sum()
     loss.backward(retain_graph=True)
     np.testing.assert_array_equal(seen[0], [1, 1])
-    np.testing.assert_allclose(x.grad.data, [30, 30])
+    np.testing.assert_allclose(x.grad.numpy(), [30, 30])
     remove()
     x.grad = None
     loss.backward()  # the same graph, without the replacing hook
-    np.testing.assert_allclose(x.grad.data, [3, 3])
+    np.testing.assert_allclose(x.grad.numpy(), [3, 3])
     assert len(seen) == 2  # the other hook still runs
 
 
@@ -227,7 +227,7 @@ def test_retain_grad_keeps_intermediate_gradients():
     h = x * 3
     h.retain_grad()
     (h * h).sum().backward()
-    np.testing.assert_allclose(h.grad.data, [6, 12])
+    np.testing.assert_allclose(h.grad.numpy(), [6, 12])
     assert (x * 2).grad is None
 
 
@@ -235,8 +235,8 @@ def test_grad_returns_a_tuple_and_leaves_dot_grad_alone():
     x, w = leaf([1.0, 2.0]), leaf([3.0, 4.0])
     y = (x * w).sum()
     gx, gw = tg.grad(y, [x, w])
-    np.testing.assert_allclose(gx.data, [3, 4])
-    np.testing.assert_allclose(gw.data, [1, 2])
+    np.testing.assert_allclose(gx.numpy(), [3, 4])
+    np.testing.assert_allclose(gw.numpy(), [1, 2])
     assert x.grad is None and w.grad is None
 
 
@@ -245,7 +245,7 @@ def test_grad_with_respect_to_an_intermediate_tensor():
     h = x * 2
     y = (h * h).sum()
     (gh,) = tg.grad(y, h)
-    np.testing.assert_allclose(gh.data, 2 * h.data)
+    np.testing.assert_allclose(gh.numpy(), 2 * h.numpy())
 
 
 def test_grad_unused_input_raises_unless_allowed():
@@ -253,7 +253,7 @@ def test_grad_unused_input_raises_unless_allowed():
     with pytest.raises(RuntimeError, match="was not used"):
         tg.grad((x * 2).sum(), [x, unused], retain_graph=True)
     gx, gu = tg.grad((x * 2).sum(), [x, unused], allow_unused=True)
-    np.testing.assert_allclose(gx.data, [2])
+    np.testing.assert_allclose(gx.numpy(), [2])
     assert gu is None
 
 
@@ -261,18 +261,18 @@ def test_grad_with_grad_outputs_for_several_outputs():
     x = leaf([1.0, 2.0])
     a, b = x * 2, x * x
     (g,) = tg.grad([a, b], x, grad_outputs=[np.ones(2), np.array([1.0, 0.5])])
-    np.testing.assert_allclose(g.data, [2 + 2, 2 + 2])
+    np.testing.assert_allclose(g.numpy(), [2 + 2, 2 + 2])
 
 
 def test_second_and_third_derivatives_match_closed_forms():
     x = leaf([0.3, -1.2, 2.0])
-    t = np.tanh(x.data)
+    t = np.tanh(x.numpy())
     (g1,) = tg.grad(x.tanh().sum(), x, create_graph=True)
     (g2,) = tg.grad(g1.sum(), x, create_graph=True)
     (g3,) = tg.grad(g2.sum(), x)
-    np.testing.assert_allclose(g1.data, 1 - t**2)
-    np.testing.assert_allclose(g2.data, -2 * t * (1 - t**2))
-    np.testing.assert_allclose(g3.data, -2 * (1 - t**2) ** 2 + 4 * t**2 * (1 - t**2))
+    np.testing.assert_allclose(g1.numpy(), 1 - t**2)
+    np.testing.assert_allclose(g2.numpy(), -2 * t * (1 - t**2))
+    np.testing.assert_allclose(g3.numpy(), -2 * (1 - t**2) ** 2 + 4 * t**2 * (1 - t**2))
 
 
 def test_higher_derivatives_of_a_polynomial_and_exp_log():
@@ -292,9 +292,9 @@ def test_backward_with_create_graph_gives_a_differentiable_dot_grad():
     x = leaf([2.0])
     (x**3).backward(create_graph=True)
     assert x.grad.requires_grad
-    np.testing.assert_allclose(x.grad.data, [12.0])
+    np.testing.assert_allclose(x.grad.numpy(), [12.0])
     (g2,) = tg.grad(x.grad, x)
-    np.testing.assert_allclose(g2.data, [12.0])  # d/dx 3x^2 = 6x
+    np.testing.assert_allclose(g2.numpy(), [12.0])  # d/dx 3x^2 = 6x
 
 
 def test_gradient_of_gradient_through_a_small_mlp_matches_finite_differences():
@@ -309,16 +309,16 @@ def test_gradient_of_gradient_through_a_small_mlp_matches_finite_differences():
 
     penalty = grad_penalty(w1, w2)
     penalty.backward()
-    numeric = np.zeros_like(w1.data)
+    numeric = np.zeros_like(w1.numpy())
     eps = 1e-6
     for i in np.ndindex(*w1.shape):
-        w1.data[i] += eps
+        w1.numpy()[i] += eps
         plus = grad_penalty(w1, w2).item()
-        w1.data[i] -= 2 * eps
+        w1.numpy()[i] -= 2 * eps
         minus = grad_penalty(w1, w2).item()
-        w1.data[i] += eps
+        w1.numpy()[i] += eps
         numeric[i] = (plus - minus) / (2 * eps)
-    np.testing.assert_allclose(w1.grad.data, numeric, rtol=1e-5, atol=1e-8)
+    np.testing.assert_allclose(w1.grad.numpy(), numeric, rtol=1e-5, atol=1e-8)
     assert tg.gradgradcheck(lambda w1, w2: ((x @ w1).tanh() @ w2).sigmoid().mean(), [w1, w2])
 
 
@@ -326,7 +326,7 @@ def test_detached_tensors_stop_the_gradient():
     x = leaf([3.0])
     y = x * x.detach()  # only the first factor is differentiated
     y.backward()
-    np.testing.assert_allclose(x.grad.data, [3.0])
+    np.testing.assert_allclose(x.grad.numpy(), [3.0])
 
 
 def test_grad_mode_is_restored_when_an_exception_escapes_the_block_or_the_decorated_function():
@@ -350,19 +350,19 @@ def test_backward_with_create_graph_keeps_the_forward_graph_for_the_next_derivat
     x = leaf([0.5, -1.0])
     x.tanh().sum().backward(create_graph=True)  # the gradient 1 - tanh^2 is built from tanh's output
     (g2,) = tg.grad(x.grad.sum(), x)
-    t = np.tanh(x.data)
-    np.testing.assert_allclose(g2.data, -2 * t * (1 - t**2))
+    t = np.tanh(x.numpy())
+    np.testing.assert_allclose(g2.numpy(), -2 * t * (1 - t**2))
 
 
 def test_leaf_grads_never_share_memory_with_each_other_or_with_the_given_gradient():
     a, b = leaf(np.ones((2, 3))), leaf(np.ones((3, 2)))
     seed = tg.tensor(np.ones((2, 3)))
     (a + b.T).backward(seed)  # b's gradient is a transposed view of the one a gets
-    arrays = [a.grad.data, b.grad.data, seed.data]
+    arrays = [a.grad.numpy(), b.grad.numpy(), seed.numpy()]
     for i, x in enumerate(arrays):
         for y in arrays[i + 1 :]:
             assert not np.shares_memory(x, y)
     w = leaf(np.ones((2, 3)))
     (tg.tensor(np.ones((4, 3))) @ w.T).sum().backward()  # a view of a fresh array: kept as it is
-    assert w.grad.data.flags.writeable
-    np.testing.assert_allclose(w.grad.data, 4 * np.ones((2, 3)))
+    assert w.grad.numpy().flags.writeable
+    np.testing.assert_allclose(w.grad.numpy(), 4 * np.ones((2, 3)))

@@ -151,7 +151,7 @@ def test_autograd_gradient_matches_the_analytic_gradient(surface, rng):
         p = _point(x, y)
         surface(p).backward()
         expected = GRADIENTS[surface.name](x, y)
-        np.testing.assert_allclose(p.grad.data, expected, rtol=1e-12, atol=1e-10)
+        np.testing.assert_allclose(p.grad.numpy(), expected, rtol=1e-12, atol=1e-10)
 
 
 @pytest.mark.parametrize("surface", list(SURFACES.values()), ids=list(SURFACES))
@@ -163,7 +163,7 @@ def test_gradcheck_passes_on_every_surface(surface, rng):
 def test_ill_conditioned_hessian_has_eigenvalues_1_and_kappa_along_the_diagonals():
     p = _point(0.3, -0.7)
     (g,) = tg.grad(ill_conditioned(p), p, create_graph=True)
-    hessian = np.array([tg.grad(g[i], p, retain_graph=True)[0].data for i in range(2)])
+    hessian = np.array([tg.grad(g[i], p, retain_graph=True)[0].numpy() for i in range(2)])
     values, vectors = np.linalg.eigh(hessian)
     np.testing.assert_allclose(values, [1.0, KAPPA], rtol=1e-12)
     # the flat direction is the diagonal x = y (rotated 45°, not an axis)
@@ -320,7 +320,7 @@ def test_bad_function_outputs_are_clear_errors():
     with pytest.raises(ValueError, match=r"must return a scalar.*shape \(2,\)"):
         optimize_path(lambda p: p * 2, (0.0, 0.0), "sgd", steps=3)
     with pytest.raises(TypeError, match="must return a scalar Tensor.*got float"):
-        optimize_path(lambda p: float(p.data.sum()), (0.0, 0.0), "sgd", steps=3)
+        optimize_path(lambda p: float(p.numpy().sum()), (0.0, 0.0), "sgd", steps=3)
     with pytest.raises(ValueError, match="does not depend on its argument"):
         optimize_path(lambda p: tg.tensor(1.0), (0.0, 0.0), "sgd", steps=3)
 

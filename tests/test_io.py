@@ -27,7 +27,7 @@ def test_model_state_dict_round_trip(tmp_path):
     fresh = nn.Sequential(nn.Dense(3, 4), nn.BatchNorm1D(4), nn.ReLU(), nn.Dense(4, 2))
     fresh.load_state_dict(loaded)
     x = tg.randn(5, 3)
-    np.testing.assert_array_equal(fresh.eval()(x).data, model.eval()(x).data)
+    np.testing.assert_array_equal(fresh.eval()(x).numpy(), model.eval()(x).numpy())
 
 
 def test_the_archive_is_a_plain_npz_with_arrays_under_their_names(tmp_path):

@@ -122,7 +122,7 @@ def test_cross_entropy_with_class_indices_matches_numpy_and_gradcheck(
     if reduction == "mean" and np.all(labels == -100):
         assert np.isnan(out.item())  # nothing counts: 0 / 0, as PyTorch
         return
-    np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-10, atol=1e-12)
     assert tg.gradcheck(lambda t: cross_entropy(t, labels, **kwargs), (x,))
 
 
@@ -143,7 +143,7 @@ def test_cross_entropy_with_class_probabilities_matches_numpy_and_gradcheck_both
     kwargs = dict(weight=weight, reduction=reduction, label_smoothing=smoothing)
     x, q = leaf(x_np), leaf(q_np)
     out = cross_entropy(x, q, **kwargs)
-    np.testing.assert_allclose(out.data, np_cross_entropy(x_np, q_np, **kwargs), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(out.numpy(), np_cross_entropy(x_np, q_np, **kwargs), rtol=1e-10, atol=1e-12)
     assert tg.gradcheck(lambda a, b: cross_entropy(a, b, **kwargs), (x, q))
 
 
@@ -184,7 +184,7 @@ def test_cross_entropy_gradient_is_softmax_minus_one_hot_over_batch_size():
     x = leaf(x_np)
     cross_entropy(x, labels).backward()
     softmax = np.exp(np_log_softmax(x_np, 1))
-    np.testing.assert_allclose(x.grad.data, (softmax - np.eye(5)[labels]) / 4, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(x.grad.numpy(), (softmax - np.eye(5)[labels]) / 4, rtol=1e-12, atol=1e-15)
 
 
 def test_cross_entropy_with_one_hot_probabilities_equals_class_indices():
@@ -192,7 +192,7 @@ def test_cross_entropy_with_one_hot_probabilities_equals_class_indices():
     labels = np.array([3, 0, 1])
     by_index = cross_entropy(leaf(x_np), labels, label_smoothing=0.1)
     by_one_hot = cross_entropy(leaf(x_np), np.eye(4)[labels], label_smoothing=0.1)
-    np.testing.assert_allclose(by_one_hot.data, by_index.data, rtol=1e-12)
+    np.testing.assert_allclose(by_one_hot.numpy(), by_index.numpy(), rtol=1e-12)
 
 
 def test_cross_entropy_takes_labels_as_tensor_numpy_array_or_list():
@@ -215,7 +215,7 @@ def test_cross_entropy_matches_values_computed_with_pytorch():
     loss.backward()
     np.testing.assert_allclose(loss.item(), 0.8306124846730601, rtol=1e-12)
     np.testing.assert_allclose(
-        x.grad.data,
+        x.grad.numpy(),
         [
             [0.168890542718, -0.014436444901, 0.04411804657, -0.198572144387],
             [0.0, 0.0, 0.0, 0.0],
@@ -228,7 +228,7 @@ def test_cross_entropy_matches_values_computed_with_pytorch():
     loss.backward()
     np.testing.assert_allclose(loss.item(), 0.4898199003785865, rtol=1e-12)
     np.testing.assert_allclose(
-        x.grad.data[0], [0.108557783171, 0.014691698333, 0.031102325615, -0.154351807119], atol=1e-12
+        x.grad.numpy()[0], [0.108557783171, 0.014691698333, 0.031102325615, -0.154351807119], atol=1e-12
     )
 
 
@@ -237,13 +237,13 @@ def test_cross_entropy_is_finite_for_logits_of_plus_minus_1000(dtype):
     x = tg.tensor(np.array([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 1000.0]], dtype), requires_grad=True)
     loss = cross_entropy(x, [1, 0], reduction="none")
     assert loss.dtype == dtype
-    np.testing.assert_allclose(loss.data, [2000.0, 2000.0 + np.log(2.0)], rtol=1e-6)
+    np.testing.assert_allclose(loss.numpy(), [2000.0, 2000.0 + np.log(2.0)], rtol=1e-6)
     loss.sum().backward()
-    assert np.all(np.isfinite(x.grad.data))
-    np.testing.assert_allclose(x.grad.data, [[1.0, -1.0, 0.0], [-1.0, 0.5, 0.5]], atol=1e-6)
+    assert np.all(np.isfinite(x.grad.numpy()))
+    np.testing.assert_allclose(x.grad.numpy(), [[1.0, -1.0, 0.0], [-1.0, 0.5, 0.5]], atol=1e-6)
     x.grad = None
     cross_entropy(x, [0, 1], label_smoothing=0.1).backward()
-    assert np.all(np.isfinite(x.grad.data))
+    assert np.all(np.isfinite(x.grad.numpy()))
 
 
 def test_cross_entropy_float32_input_gives_float32_loss_and_gradient():
@@ -259,7 +259,7 @@ def test_cross_entropy_with_every_target_ignored_is_nan_with_zero_gradient_as_py
     loss = cross_entropy(x, [-100, -100])
     assert np.isnan(loss.item())
     loss.backward()
-    np.testing.assert_array_equal(x.grad.data, 0.0)
+    np.testing.assert_array_equal(x.grad.numpy(), 0.0)
 
 
 def test_cross_entropy_mean_with_weights_divides_by_the_weights_of_the_counted_targets():
@@ -288,10 +288,10 @@ def test_nll_loss_matches_numpy_and_cross_entropy_of_log_softmax(problem, reduct
     lp = leaf(log_probs)
     out = nll_loss(lp, labels, **kwargs)
     np.testing.assert_allclose(
-        out.data, np_cross_entropy(log_probs, labels, log_probs=True, **kwargs), atol=1e-12
+        out.numpy(), np_cross_entropy(log_probs, labels, log_probs=True, **kwargs), atol=1e-12
     )
     fused = cross_entropy(leaf(x_np), labels, **kwargs)
-    np.testing.assert_allclose(out.data, fused.data, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(out.numpy(), fused.numpy(), rtol=1e-10, atol=1e-12)
     assert tg.gradcheck(lambda t: nll_loss(t, labels, **kwargs), (lp,))
 
 
@@ -330,7 +330,7 @@ def test_binary_cross_entropy_matches_numpy_and_gradcheck_input_and_target(shape
     weight = uniform(seed + 2, shape[-1:], 0.5, 2.0) if weighted else None
     p, y = leaf(p_np), leaf(y_np)
     out = binary_cross_entropy(p, y, weight=weight, reduction=reduction)
-    np.testing.assert_allclose(out.data, reduce_np(np_bce(p_np, y_np, weight), reduction), rtol=1e-12)
+    np.testing.assert_allclose(out.numpy(), reduce_np(np_bce(p_np, y_np, weight), reduction), rtol=1e-12)
     assert tg.gradcheck(lambda a, b: binary_cross_entropy(a, b, weight=weight, reduction=reduction), (p, y))
 
 
@@ -345,10 +345,10 @@ def test_binary_cross_entropy_second_derivatives(shape, seed):
 def test_binary_cross_entropy_clamps_the_log_at_minus_100_as_pytorch():
     p = leaf(np.array([0.0, 1.0, 0.0, 1.0]))
     loss = binary_cross_entropy(p, np.array([1.0, 0.0, 0.0, 1.0]), reduction="none")
-    np.testing.assert_array_equal(loss.data, [100.0, 100.0, 0.0, 0.0])
+    np.testing.assert_array_equal(loss.numpy(), [100.0, 100.0, 0.0, 0.0])
     loss.sum().backward()
-    assert np.all(np.isfinite(p.grad.data))  # (x - y) / max(x (1 - x), 1e-12): large but finite
-    np.testing.assert_allclose(p.grad.data, [-1e12, 1e12, 0.0, 0.0])
+    assert np.all(np.isfinite(p.grad.numpy()))  # (x - y) / max(x (1 - x), 1e-12): large but finite
+    np.testing.assert_allclose(p.grad.numpy(), [-1e12, 1e12, 0.0, 0.0])
 
 
 @given(
@@ -368,7 +368,7 @@ def test_binary_cross_entropy_with_logits_matches_numpy_and_gradcheck_input_and_
     x, y = leaf(x_np), leaf(y_np)
     out = binary_cross_entropy_with_logits(x, y, **kwargs)
     expected = reduce_np(np_bce_with_logits(x_np, y_np, weight, pos_weight), reduction)
-    np.testing.assert_allclose(out.data, expected, rtol=1e-10)
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-10)
     assert tg.gradcheck(lambda a, b: binary_cross_entropy_with_logits(a, b, **kwargs), (x, y))
 
 
@@ -389,16 +389,16 @@ def test_binary_cross_entropy_with_logits_is_stable_at_plus_minus_100(dtype):
     y = np.array([1.0, 0.0, 0.0, 1.0, 1.0], dtype)
     loss = binary_cross_entropy_with_logits(x, y, reduction="none")
     assert loss.dtype == dtype
-    np.testing.assert_allclose(loss.data, [100.0, 100.0, 0.0, 0.0, 1000.0], rtol=1e-6, atol=1e-30)
+    np.testing.assert_allclose(loss.numpy(), [100.0, 100.0, 0.0, 0.0, 1000.0], rtol=1e-6, atol=1e-30)
     loss.sum().backward()
-    np.testing.assert_allclose(x.grad.data, [-1.0, 1.0, 0.0, 0.0, -1.0], atol=1e-30)
+    np.testing.assert_allclose(x.grad.numpy(), [-1.0, 1.0, 0.0, 0.0, -1.0], atol=1e-30)
 
 
 def test_binary_cross_entropy_with_logits_gradient_at_zero_logit_is_a_half_minus_target():
     # exactly at x = 0 (a zero-initialised output layer): no kink, d/dx = sigmoid(0) - y
     x = leaf(np.zeros(3))
     binary_cross_entropy_with_logits(x, np.array([0.0, 1.0, 0.25]), reduction="sum").backward()
-    np.testing.assert_allclose(x.grad.data, [0.5, -0.5, 0.25])
+    np.testing.assert_allclose(x.grad.numpy(), [0.5, -0.5, 0.25])
 
 
 def test_binary_cross_entropy_variants_match_values_computed_with_pytorch():
@@ -444,7 +444,7 @@ def test_regression_loss_matches_numpy_and_gradcheck_input_and_target(name, shap
     x_np, y_np = regression_pair(seed, shape)
     x, y = leaf(x_np), leaf(y_np)
     out = op(x, y, reduction=reduction)
-    np.testing.assert_allclose(out.data, reduce_np(elementwise(x_np - y_np), reduction), rtol=1e-12)
+    np.testing.assert_allclose(out.numpy(), reduce_np(elementwise(x_np - y_np), reduction), rtol=1e-12)
     assert tg.gradcheck(lambda a, b: op(a, b, reduction=reduction), (x, y))
 
 
@@ -463,7 +463,7 @@ def test_regression_losses_take_numpy_targets_and_keep_float32():
     assert loss.dtype == np.float32
     np.testing.assert_allclose(loss.item(), 20.0 / 3.0, rtol=1e-6)
     loss.backward()
-    np.testing.assert_allclose(x.grad.data, [0.0, 4.0 / 3.0, 8.0 / 3.0], rtol=1e-6)
+    np.testing.assert_allclose(x.grad.numpy(), [0.0, 4.0 / 3.0, 8.0 / 3.0], rtol=1e-6)
 
 
 # ---------------------------------------------------------------------------- errors

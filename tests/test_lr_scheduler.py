@@ -106,7 +106,7 @@ def test_the_optimizer_uses_the_scheduled_lr():
         w.grad = tg.tensor([1.0])
         opt.step()
         scheduler.step()
-    np.testing.assert_allclose(w.data, [-(1.0 + 0.5 + 0.25)])
+    np.testing.assert_allclose(w.numpy(), [-(1.0 + 0.5 + 0.25)])
 
 
 def test_get_last_lr_returns_a_copy():

@@ -38,15 +38,15 @@ def test_dense_matches_numpy_and_passes_gradcheck_and_gradgradcheck(seed, batch,
     tg.manual_seed(seed)
     layer = nn.Dense(n_in, n_out, bias=bias).double()
     x = leaf(uniform(seed, (*batch, n_in)))
-    expected = x.data @ layer.weight.data.T + (layer.bias.data if bias else 0)
-    np.testing.assert_allclose(layer(x).data, expected, rtol=1e-12)
+    expected = x.numpy() @ layer.weight.numpy().T + (layer.bias.numpy() if bias else 0)
+    np.testing.assert_allclose(layer(x).numpy(), expected, rtol=1e-12)
     checked(layer, x)
 
 
 def test_dense_on_a_single_sample_vector():
     layer = nn.Dense(3, 2).double()
     x = leaf(np.array([1.0, -2.0, 0.5]))
-    np.testing.assert_allclose(layer(x).data, layer.weight.data @ x.data + layer.bias.data)
+    np.testing.assert_allclose(layer(x).numpy(), layer.weight.numpy() @ x.numpy() + layer.bias.numpy())
     checked(layer, x)
 
 
@@ -54,20 +54,20 @@ def test_dense_gradients_have_the_parameter_shapes_and_values():
     layer = nn.Dense(3, 2)
     x = tg.randn(5, 3)
     layer(x).sum().backward()
-    np.testing.assert_allclose(layer.weight.grad.data, np.tile(x.data.sum(0), (2, 1)), rtol=1e-5)
-    np.testing.assert_allclose(layer.bias.grad.data, [5.0, 5.0])
+    np.testing.assert_allclose(layer.weight.grad.numpy(), np.tile(x.numpy().sum(0), (2, 1)), rtol=1e-5)
+    np.testing.assert_allclose(layer.bias.grad.numpy(), [5.0, 5.0])
 
 
 def test_dense_default_init_is_pytorch_uniform_bound():
     tg.manual_seed(1)
     layer = nn.Dense(400, 300)
     bound = 1 / math.sqrt(400)
-    for values in (layer.weight.data, layer.bias.data):
+    for values in (layer.weight.numpy(), layer.bias.numpy()):
         assert values.dtype == np.float32
         assert np.abs(values).max() <= bound
         assert np.abs(values).max() > 0.95 * bound
     # the variance of U(-b, b) is b^2 / 3
-    assert abs(layer.weight.data.var() - bound**2 / 3) < 0.03 * bound**2 / 3
+    assert abs(layer.weight.numpy().var() - bound**2 / 3) < 0.03 * bound**2 / 3
 
 
 def test_dense_wrong_feature_count_names_the_layer():
@@ -93,7 +93,7 @@ def test_linear_functional_checks_shapes():
 def test_dense_accepts_numpy_input():
     layer = nn.Dense(2, 1)
     x = np.ones((3, 2), np.float32)
-    np.testing.assert_allclose(layer(x).data, layer(tg.tensor(x)).data)
+    np.testing.assert_allclose(layer(x).numpy(), layer(tg.tensor(x)).numpy())
 
 
 # ---------------------------------------------------------------------------- Conv2D and pooling
@@ -109,7 +109,7 @@ def test_conv2d_layer_passes_gradcheck_and_gradgradcheck(seed, stride, padding, 
     layer = nn.Conv2D(2, 3, (2, 3), stride=stride, padding=padding, dilation=dilation, bias=bias).double()
     x = leaf(uniform(seed, (2, 2, 5, 6)))
     expected = F.conv2d(x, layer.weight, layer.bias, stride, padding, dilation)
-    np.testing.assert_array_equal(layer(x).data, expected.data)
+    np.testing.assert_array_equal(layer(x).numpy(), expected.numpy())
     checked(layer, x)
 
 
@@ -129,8 +129,8 @@ def test_conv2d_default_init_is_pytorch_uniform_bound():
     layer = nn.Conv2D(16, 32, 3)
     bound = 1 / math.sqrt(16 * 9)
     assert layer.weight.shape == (32, 16, 3, 3)
-    assert np.abs(layer.weight.data).max() <= bound
-    assert np.abs(layer.bias.data).max() <= bound
+    assert np.abs(layer.weight.numpy()).max() <= bound
+    assert np.abs(layer.bias.numpy()).max() <= bound
 
 
 def test_conv2d_errors_name_the_layer():
@@ -156,17 +156,17 @@ def test_conv2d_errors_name_the_layer():
 def test_max_pool_layer_matches_a_reshape_max_and_routes_gradients_to_the_maxima():
     x = leaf(np.random.default_rng(0).permutation(64).reshape(1, 1, 8, 8).astype(np.float64))
     out = nn.MaxPool2D(2)(x)
-    expected = x.data.reshape(1, 1, 4, 2, 4, 2).max(axis=(3, 5))
-    np.testing.assert_array_equal(out.data, expected)
+    expected = x.numpy().reshape(1, 1, 4, 2, 4, 2).max(axis=(3, 5))
+    np.testing.assert_array_equal(out.numpy(), expected)
     out.sum().backward()
-    assert x.grad.data.sum() == 16
-    np.testing.assert_array_equal(x.grad.data == 1, np.isin(x.data, expected))
+    assert x.grad.numpy().sum() == 16
+    np.testing.assert_array_equal(x.grad.numpy() == 1, np.isin(x.numpy(), expected))
 
 
 def test_avg_pool_layer_matches_a_reshape_mean():
     x = leaf(uniform(0, (2, 3, 6, 4)))
     out = nn.AvgPool2D(2)(x)
-    np.testing.assert_allclose(out.data, x.data.reshape(2, 3, 3, 2, 2, 2).mean(axis=(3, 5)))
+    np.testing.assert_allclose(out.numpy(), x.numpy().reshape(2, 3, 3, 2, 2, 2).mean(axis=(3, 5)))
     checked(nn.AvgPool2D(2, stride=1, padding=1), x)
 
 
@@ -186,7 +186,7 @@ def test_conv_and_pool_layers_take_one_unbatched_image_as_pytorch():
     image = tg.randn(3, 6, 6)
     out = pool(conv(image))
     assert out.shape == (4, 3, 3)
-    np.testing.assert_allclose(out.data, pool(conv(image.unsqueeze(0))).data[0], rtol=1e-6)
+    np.testing.assert_allclose(out.numpy(), pool(conv(image.unsqueeze(0))).numpy()[0], rtol=1e-6)
 
 
 def test_pooling_needs_nchw_input():
@@ -213,16 +213,16 @@ def test_pooling_needs_nchw_input():
 )
 def test_activation_layers(layer, reference):
     x = leaf(away_from_zero(3, (4, 5)))
-    np.testing.assert_allclose(layer(x).data, reference(x.data), rtol=1e-12)
+    np.testing.assert_allclose(layer(x).numpy(), reference(x.numpy()), rtol=1e-12)
     checked(layer, x)
 
 
 def test_pytorch_inplace_flag_is_accepted_and_leaves_the_input_unchanged():
     x = leaf(away_from_zero(3, (4, 5)))
-    before = x.data.copy()
+    before = x.numpy().copy()
     for layer in (nn.ReLU(inplace=True), nn.LeakyReLU(0.1, inplace=True), nn.Dropout(0.5, inplace=True)):
         layer(x)
-    np.testing.assert_array_equal(x.data, before)
+    np.testing.assert_array_equal(x.numpy(), before)
 
 
 def test_flatten_keeps_the_batch_dimension():
@@ -237,13 +237,13 @@ def test_dropout_layer_drops_in_training_and_is_identity_in_eval():
     layer = nn.Dropout(0.5)
     x = tg.ones(1000)
     tg.manual_seed(0)
-    first = layer(x).data
+    first = layer(x).numpy()
     tg.manual_seed(0)
-    np.testing.assert_array_equal(layer(x).data, first)  # reproducible from the seed
+    np.testing.assert_array_equal(layer(x).numpy(), first)  # reproducible from the seed
     assert set(np.unique(first)) == {0.0, 2.0}
     assert 400 < (first == 0).sum() < 600
     layer.eval()
-    np.testing.assert_array_equal(layer(x).data, x.data)
+    np.testing.assert_array_equal(layer(x).numpy(), x.numpy())
     with pytest.raises(ValueError, match="Dropout: p is a probability in"):
         nn.Dropout(1.5)
 
@@ -260,20 +260,20 @@ def test_batch_norm_training_normalises_per_channel_and_updates_running_stats(la
     batches = [rng.normal(2.0, 3.0, shape).astype(np.float32) for _ in range(3)]
     running_mean, running_var = np.zeros(3), np.ones(3)
     for batch in batches:
-        out = layer(tg.tensor(batch)).data
+        out = layer(tg.tensor(batch)).numpy()
         np.testing.assert_allclose(out.mean(axis=axes), 0, atol=1e-5)
         np.testing.assert_allclose(out.var(axis=axes), 1, atol=1e-3)
         running_mean = 0.9 * running_mean + 0.1 * batch.mean(axis=axes)
         running_var = 0.9 * running_var + 0.1 * batch.var(axis=axes, ddof=1)
-    np.testing.assert_allclose(layer.running_mean.data, running_mean, rtol=1e-5)
-    np.testing.assert_allclose(layer.running_var.data, running_var, rtol=1e-5)
-    assert int(layer.num_batches_tracked.data) == 3
+    np.testing.assert_allclose(layer.running_mean.numpy(), running_mean, rtol=1e-5)
+    np.testing.assert_allclose(layer.running_var.numpy(), running_var, rtol=1e-5)
+    assert int(layer.num_batches_tracked.numpy()) == 3
     layer.eval()
     x = batches[0]
     keep = [1 if i != 1 else 3 for i in range(len(shape))]
     expected = (x - running_mean.reshape(keep)) / np.sqrt(running_var.reshape(keep) + 1e-5)
-    np.testing.assert_allclose(layer(tg.tensor(x)).data, expected, rtol=1e-4, atol=1e-5)
-    assert int(layer.num_batches_tracked.data) == 3  # eval does not count batches
+    np.testing.assert_allclose(layer(tg.tensor(x)).numpy(), expected, rtol=1e-4, atol=1e-5)
+    assert int(layer.num_batches_tracked.numpy()) == 3  # eval does not count batches
 
 
 def test_batch_norm_momentum_none_is_a_cumulative_average():
@@ -283,21 +283,21 @@ def test_batch_norm_momentum_none_is_a_cumulative_average():
     for batch in batches:
         layer(tg.tensor(batch.astype(np.float32)))
     np.testing.assert_allclose(
-        layer.running_mean.data, np.mean([b.mean(0) for b in batches], axis=0), rtol=1e-5
+        layer.running_mean.numpy(), np.mean([b.mean(0) for b in batches], axis=0), rtol=1e-5
     )
 
 
 def test_batch_norm_without_running_stats_always_uses_the_batch():
     layer = nn.BatchNorm1D(2, track_running_stats=False).eval()
     x = np.random.default_rng(2).normal(3.0, 2.0, (8, 2)).astype(np.float32)
-    np.testing.assert_allclose(layer(tg.tensor(x)).data.mean(0), 0, atol=1e-5)
+    np.testing.assert_allclose(layer(tg.tensor(x)).numpy().mean(0), 0, atol=1e-5)
     assert list(layer.state_dict()) == ["weight", "bias"]
 
 
 def test_batch_norm_layer_passes_gradcheck_and_gradgradcheck_in_training_mode():
     layer = nn.BatchNorm2D(2).double()
-    layer.weight.data[...] = [1.5, -0.5]
-    layer.bias.data[...] = [0.1, 0.2]
+    layer.weight.numpy()[...] = [1.5, -0.5]
+    layer.bias.numpy()[...] = [0.1, 0.2]
     checked(layer, leaf(uniform(4, (3, 2, 2, 2))))
 
 
@@ -315,20 +315,24 @@ def test_loss_layers_match_their_functions():
     logits = leaf(uniform(0, (5, 4)))
     labels = np.array([0, 3, 1, 1, 2])
     np.testing.assert_allclose(
-        nn.CrossEntropyLoss()(logits, labels).data, F.cross_entropy(logits, labels).data
+        nn.CrossEntropyLoss()(logits, labels).numpy(), F.cross_entropy(logits, labels).numpy()
     )
     weights = tg.tensor([1.0, 2.0, 0.5, 1.0], dtype=tg.float64)
     np.testing.assert_allclose(
-        nn.CrossEntropyLoss(weight=weights, reduction="sum")(logits, labels).data,
-        F.cross_entropy(logits, labels, weight=weights, reduction="sum").data,
+        nn.CrossEntropyLoss(weight=weights, reduction="sum")(logits, labels).numpy(),
+        F.cross_entropy(logits, labels, weight=weights, reduction="sum").numpy(),
     )
     log_probs = F.log_softmax(logits, dim=1)
-    np.testing.assert_allclose(nn.NLLLoss()(log_probs, labels).data, F.cross_entropy(logits, labels).data)
+    np.testing.assert_allclose(
+        nn.NLLLoss()(log_probs, labels).numpy(), F.cross_entropy(logits, labels).numpy()
+    )
     target = leaf(uniform(1, (5, 4)))
-    np.testing.assert_allclose(nn.MSELoss()(logits, target).data, np.mean((logits.data - target.data) ** 2))
+    np.testing.assert_allclose(
+        nn.MSELoss()(logits, target).numpy(), np.mean((logits.numpy() - target.numpy()) ** 2)
+    )
     y = (uniform(2, (5, 4)) > 0).astype(np.float64)
     np.testing.assert_allclose(
-        nn.BCELoss()(tg.sigmoid(logits), y).data, nn.BCEWithLogitsLoss()(logits, y).data, rtol=1e-10
+        nn.BCELoss()(tg.sigmoid(logits), y).numpy(), nn.BCEWithLogitsLoss()(logits, y).numpy(), rtol=1e-10
     )
     with pytest.raises(ValueError, match="reduction must be 'mean', 'sum' or 'none'"):
         nn.MSELoss(reduction="avg")
@@ -336,11 +340,11 @@ def test_loss_layers_match_their_functions():
 
 def test_regression_loss_layers():
     x, y = leaf(uniform(0, (6,))), uniform(1, (6,))
-    d = x.data - y
-    np.testing.assert_allclose(nn.L1Loss()(x, y).data, np.abs(d).mean())
+    d = x.numpy() - y
+    np.testing.assert_allclose(nn.L1Loss()(x, y).numpy(), np.abs(d).mean())
     huber = np.where(np.abs(d) <= 0.5, 0.5 * d**2, 0.5 * (np.abs(d) - 0.25))
-    np.testing.assert_allclose(nn.HuberLoss(delta=0.5)(x, y).data, huber.mean())
-    np.testing.assert_allclose(nn.SmoothL1Loss(beta=0.5, reduction="sum")(x, y).data, huber.sum() / 0.5)
+    np.testing.assert_allclose(nn.HuberLoss(delta=0.5)(x, y).numpy(), huber.mean())
+    np.testing.assert_allclose(nn.SmoothL1Loss(beta=0.5, reduction="sum")(x, y).numpy(), huber.sum() / 0.5)
 
 
 ARRAY_INPUTS = [

@@ -125,7 +125,7 @@ def test_state_dict_names_a_shared_submodule_under_each_name_as_pytorch():
     assert [name for name, _ in model.named_parameters()] == ["a.weight", "a.bias"]
     state = {key: np.full(value.shape, 2.0, np.float32) for key, value in model.state_dict().items()}
     model.load_state_dict(state)  # strict: no key of a PyTorch checkpoint is unexpected
-    np.testing.assert_array_equal(model.b.weight.data, 2.0)
+    np.testing.assert_array_equal(model.b.weight.numpy(), 2.0)
 
 
 def test_assigning_a_non_parameter_to_a_parameter_slot_is_an_error():
@@ -168,7 +168,7 @@ def test_zero_grad_sets_to_none_or_zeroes_in_place():
     grads = [p.grad for p in net.parameters()]
     assert all(g is not None for g in grads)
     net.zero_grad(set_to_none=False)
-    assert all(p.grad is g and not p.grad.data.any() for p, g in zip(net.parameters(), grads))
+    assert all(p.grad is g and not p.grad.numpy().any() for p, g in zip(net.parameters(), grads))
     net.zero_grad()
     assert all(p.grad is None for p in net.parameters())
 
@@ -203,7 +203,7 @@ def test_state_dict_holds_copies():
     net = Net()
     state = net.state_dict()
     state["block.fc.weight"][...] = 123.0
-    assert not np.any(net.block.fc.weight.data == 123.0)
+    assert not np.any(net.block.fc.weight.numpy() == 123.0)
 
 
 def test_state_dict_round_trip_restores_outputs_exactly():
@@ -214,10 +214,10 @@ def test_state_dict_round_trip_restores_outputs_exactly():
     source(x)  # moves the running statistics away from their initial values
     source.eval()
     target.eval()
-    assert not np.allclose(source(x).data, target(x).data)
+    assert not np.allclose(source(x).numpy(), target(x).numpy())
     target.load_state_dict(source.state_dict())
-    np.testing.assert_array_equal(source(x).data, target(x).data)
-    np.testing.assert_array_equal(target.block.bn.num_batches_tracked.data, 1)
+    np.testing.assert_array_equal(source(x).numpy(), target(x).numpy())
+    np.testing.assert_array_equal(target.block.bn.num_batches_tracked.numpy(), 1)
 
 
 def test_load_state_dict_copies_into_the_same_parameter_objects():
@@ -228,7 +228,7 @@ def test_load_state_dict_copies_into_the_same_parameter_objects():
     net.load_state_dict(state)
     assert net.block.fc.weight is weight
     assert weight.dtype == np.float32
-    np.testing.assert_array_equal(weight.data, 0.5)
+    np.testing.assert_array_equal(weight.numpy(), 0.5)
 
 
 def test_load_state_dict_lists_every_problem_by_name_and_loads_nothing():
@@ -246,7 +246,7 @@ def test_load_state_dict_lists_every_problem_by_name_and_loads_nothing():
     assert "missing key: head.1.bias" in message
     assert "unexpected key: head.2.weight" in message
     assert "nothing was loaded" in message
-    np.testing.assert_array_equal(net.block.scale.data, before["block.scale"])
+    np.testing.assert_array_equal(net.block.scale.numpy(), before["block.scale"])
 
 
 def test_load_state_dict_non_strict_reports_keys_but_still_rejects_shape_mismatch():
@@ -286,7 +286,7 @@ def test_pytorch_style_state_dict_of_numpy_arrays_loads_unchanged():
     h = x @ s["0.weight"].T + s["0.bias"]
     h = (h - s["1.running_mean"]) / np.sqrt(s["1.running_var"] + 1e-5) * s["1.weight"] + s["1.bias"]
     expected = np.maximum(h, 0) @ s["3.weight"].T + s["3.bias"]
-    np.testing.assert_allclose(model(tg.tensor(x)).data, expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model(tg.tensor(x)).numpy(), expected, rtol=1e-5, atol=1e-6)
 
 
 def test_non_persistent_buffer_is_not_saved():
@@ -308,7 +308,7 @@ def test_forward_hook_sees_inputs_and_output_and_can_replace_output():
     layer(tg.randn(4, 3))
     assert len(seen) == 1
     layer.register_forward_hook(lambda m, inputs, out: out * 0)
-    assert not layer(tg.randn(4, 3)).data.any()
+    assert not layer(tg.randn(4, 3)).numpy().any()
 
 
 def test_forward_pre_hook_can_replace_inputs():
@@ -378,7 +378,7 @@ def test_sequential_calls_in_order_and_indexes_like_a_list():
     first, second = nn.Dense(2, 3), nn.Dense(3, 1)
     model = nn.Sequential(first, nn.Tanh(), second)
     x = tg.randn(4, 2)
-    np.testing.assert_allclose(model(x).data, second(first(x).tanh()).data)
+    np.testing.assert_allclose(model(x).numpy(), second(first(x).tanh()).numpy())
     assert model[0] is first and model[-1] is second and len(model) == 3
     assert list(model) == [first, model[1], second]
     tail = model[1:]

@@ -42,7 +42,7 @@ def test_tiny_cnn_overfits_a_few_batches_to_zero_training_error():
             first_loss = first_loss or loss.item()
     model.eval()
     with tg.no_grad():
-        errors = sum(int((model(x).data.argmax(1) != y).sum()) for x, y in batches)
+        errors = sum(int((model(x).numpy().argmax(1) != y).sum()) for x, y in batches)
         final_loss = np.mean([loss_fn(model(x), y).item() for x, y in batches])
     assert errors == 0
     assert final_loss < 0.1 * first_loss
@@ -60,7 +60,7 @@ def test_mlp_learns_xor_with_nn_and_sgd_momentum():
         loss.backward()
         optimizer.step()
     assert loss.item() < 0.05
-    np.testing.assert_array_equal(model(x).data.argmax(1), y)
+    np.testing.assert_array_equal(model(x).numpy().argmax(1), y)
 
 
 def test_summary_lists_layers_shapes_and_parameter_counts():
@@ -90,7 +90,7 @@ def test_summary_counts_frozen_parameters_as_non_trainable():
     for p in frozen.parameters():
         p.requires_grad_(False)
     report = nn.summary(model, (2, 1, 8, 8))
-    total = sum(p.data.size for p in model.parameters())
+    total = sum(p.numpy().size for p in model.parameters())
     assert report.total_params == total
     assert report.trainable_params == total - (4 * 9 + 4)
     assert f"Non-trainable params: {4 * 9 + 4:,}" in str(report)

@@ -54,7 +54,7 @@ def test_batch_norm_training_normalises_with_batch_statistics_and_gradcheck(shap
     mean, var, _ = channel_stats(x_np)
     expected = np_batch_norm(x_np, mean, var, *((w_np, b_np) if affine else (None, None)))
     assert out.shape == shape
-    np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-10, atol=1e-12)
     if affine:
         assert tg.gradcheck(lambda a, c, d: batch_norm(a, None, None, c, d, training=True), (x, w, b))
     else:
@@ -70,7 +70,9 @@ def test_batch_norm_eval_uses_the_running_statistics_and_gradcheck(shape, seed):
     x = leaf(x_np)
     before = run_mean.copy(), run_var.copy()
     out = batch_norm(x, run_mean, run_var, w, b, training=False)
-    np.testing.assert_allclose(out.data, np_batch_norm(x_np, run_mean, run_var, w.data, b.data), rtol=1e-12)
+    np.testing.assert_allclose(
+        out.numpy(), np_batch_norm(x_np, run_mean, run_var, w.numpy(), b.numpy()), rtol=1e-12
+    )
     np.testing.assert_array_equal(run_mean, before[0])  # evaluation leaves them alone
     np.testing.assert_array_equal(run_var, before[1])
     assert tg.gradcheck(lambda a, c, d: batch_norm(a, run_mean, run_var, c, d), (x, w, b))
@@ -105,8 +107,8 @@ def test_batch_norm_gradient_matches_the_composed_formula_and_sums_to_zero_per_c
     y = leaf(x_np)
     centered = y - y.mean(axes, keepdims=True)
     (centered / (centered.var(axes, keepdims=True, correction=0) + 1e-5).sqrt()).backward(g)
-    np.testing.assert_allclose(x.grad.data, y.grad.data, rtol=1e-8, atol=1e-10)
-    np.testing.assert_allclose(x.grad.data.sum(axis=axes), 0.0, atol=1e-10)
+    np.testing.assert_allclose(x.grad.numpy(), y.grad.numpy(), rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(x.grad.numpy().sum(axis=axes), 0.0, atol=1e-10)
 
 
 def test_batch_norm_matches_values_computed_with_pytorch():
@@ -117,13 +119,13 @@ def test_batch_norm_matches_values_computed_with_pytorch():
     out = batch_norm(x, run_mean, run_var, w, b, training=True, momentum=0.1)
     out.backward(np.cos(np.arange(24)).reshape(2, 3, 4))
     np.testing.assert_allclose(
-        out.data[0, :, 0], [-0.437630584758, 1.34906535784, -2.64598294409], rtol=1e-10
+        out.numpy()[0, :, 0], [-0.437630584758, 1.34906535784, -2.64598294409], rtol=1e-10
     )
     np.testing.assert_allclose(
-        x.grad.data[1, 2], [0.479868461096, -0.053397041219, -0.305262640347, -0.043407519338], rtol=1e-9
+        x.grad.numpy()[1, 2], [0.479868461096, -0.053397041219, -0.305262640347, -0.043407519338], rtol=1e-9
     )
-    np.testing.assert_allclose(w.grad.data, [0.084547517507, 0.055090053065, -0.060683657735], rtol=1e-9)
-    np.testing.assert_allclose(b.grad.data, [1.262513018252, 1.760289613649, -3.563717171921], rtol=1e-10)
+    np.testing.assert_allclose(w.grad.numpy(), [0.084547517507, 0.055090053065, -0.060683657735], rtol=1e-9)
+    np.testing.assert_allclose(b.grad.numpy(), [1.262513018252, 1.760289613649, -3.563717171921], rtol=1e-10)
     np.testing.assert_allclose(run_mean, [0.25992989889761, 0.43209618181571, 0.64612893342492], rtol=1e-12)
     np.testing.assert_allclose(run_var, [1.56784511610378, 1.97306159611751, 2.36419887304202], rtol=1e-12)
 
@@ -148,15 +150,15 @@ def test_batch_norm_running_statistics_follow_the_closed_form_moving_average(sha
     np.testing.assert_allclose(run_var, expected_var, rtol=1e-12)
     x = np.random.default_rng(1).normal(size=shape)
     out = batch_norm(tg.tensor(x), run_mean, run_var, training=False)
-    np.testing.assert_allclose(out.data, np_batch_norm(x, expected_mean, expected_var), rtol=1e-10)
+    np.testing.assert_allclose(out.numpy(), np_batch_norm(x, expected_mean, expected_var), rtol=1e-10)
 
 
 def test_batch_norm_updates_running_statistics_held_in_tensors_in_place():
     run_mean, run_var = tg.zeros(2), tg.ones(2)
     x = tg.tensor(np.array([[1.0, 10.0], [3.0, 20.0]], np.float32))
     batch_norm(x, run_mean, run_var, training=True, momentum=0.5)
-    np.testing.assert_allclose(run_mean.data, [1.0, 7.5])
-    np.testing.assert_allclose(run_var.data, [0.5 + 0.5 * 2.0, 0.5 + 0.5 * 50.0])
+    np.testing.assert_allclose(run_mean.numpy(), [1.0, 7.5])
+    np.testing.assert_allclose(run_var.numpy(), [0.5 + 0.5 * 2.0, 0.5 + 0.5 * 50.0])
     assert run_mean.dtype == np.float32
 
 
@@ -211,17 +213,17 @@ def test_batch_norm_input_rank_and_missing_running_statistics():
 def test_dropout_is_reproducible_with_manual_seed():
     x = tg.ones(50, 40)
     tg.manual_seed(7)
-    first = dropout(x, 0.3).data
+    first = dropout(x, 0.3).numpy()
     tg.manual_seed(7)
-    np.testing.assert_array_equal(dropout(x, 0.3).data, first)
-    assert not np.array_equal(dropout(x, 0.3).data, first)  # the generator moved on
+    np.testing.assert_array_equal(dropout(x, 0.3).numpy(), first)
+    assert not np.array_equal(dropout(x, 0.3).numpy(), first)  # the generator moved on
 
 
 @pytest.mark.parametrize("p", [0.1, 0.5, 0.8])
 def test_dropout_zeroes_a_fraction_p_and_preserves_the_mean(p):
     n = 200_000
     tg.manual_seed(0)
-    out = dropout(tg.ones(n, dtype=tg.float64), p).data
+    out = dropout(tg.ones(n, dtype=tg.float64), p).numpy()
     kept = out != 0
     np.testing.assert_allclose(out[kept], 1 / (1 - p))  # survivors are scaled by 1 / (1 - p)
     # the number kept is Binomial(n, 1 - p): stay within 5 standard deviations
@@ -235,9 +237,9 @@ def test_dropout_gradient_is_the_mask_over_keep_probability():
     tg.manual_seed(3)
     out = dropout(x, 0.4)
     out.backward(np.full(x.shape, 2.0))
-    mask = (out.data != 0) / 0.6
-    np.testing.assert_allclose(out.data, x.data * mask)
-    np.testing.assert_allclose(x.grad.data, 2.0 * mask)
+    mask = (out.numpy() != 0) / 0.6
+    np.testing.assert_allclose(out.numpy(), x.numpy() * mask)
+    np.testing.assert_allclose(x.grad.numpy(), 2.0 * mask)
 
 
 def test_dropout_gradcheck_and_second_derivatives_with_a_fixed_mask():
@@ -260,9 +262,9 @@ def test_dropout_is_the_identity_in_eval_or_with_p_zero():
 def test_dropout_with_p_one_gives_zeros_and_zero_gradient():
     x = tg.ones(3, 4, requires_grad=True)
     out = dropout(x, 1.0)
-    np.testing.assert_array_equal(out.data, 0.0)
+    np.testing.assert_array_equal(out.numpy(), 0.0)
     out.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, 0.0)
+    np.testing.assert_array_equal(x.grad.numpy(), 0.0)
 
 
 def test_dropout_keeps_float32():

@@ -48,7 +48,7 @@ def grad_of_sum(fn, *tensors: tg.Tensor) -> list[np.ndarray]:
         assert t.grad is not None
         assert t.grad.shape == t.shape
         assert t.grad.dtype == np.float64
-        grads.append(t.grad.data)
+        grads.append(t.grad.numpy())
     return grads
 
 
@@ -115,7 +115,7 @@ def test_binary_op_gradcheck_and_forward_with_two_broadcasting_shapes(name, shap
     a, b = leaf(a_np), leaf(b_np)
     out = op(a, b)
     assert out.shape == shapes.result_shape
-    np.testing.assert_allclose(out.data, np_op(a_np, b_np), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out.numpy(), np_op(a_np, b_np), rtol=1e-12, atol=1e-12)
     assert tg.gradcheck(op, (a, b))
 
 
@@ -137,8 +137,8 @@ def test_mul_grad_of_a_row_times_a_column_sums_over_the_broadcast_dimension():
     (row * col).sum().backward()
     assert row.grad.shape == (1, 3)
     assert col.grad.shape == (2, 1)
-    np.testing.assert_allclose(row.grad.data, [[30.0, 30.0, 30.0]])
-    np.testing.assert_allclose(col.grad.data, [[6.0], [6.0]])
+    np.testing.assert_allclose(row.grad.numpy(), [[30.0, 30.0, 30.0]])
+    np.testing.assert_allclose(col.grad.numpy(), [[6.0], [6.0]])
 
 
 # ---------------------------------------------------------------------------- binary ops with a Python number
@@ -168,13 +168,13 @@ SCALAR = {
 def test_rsub_and_rtruediv_gradients_have_the_right_sign():
     x = leaf(np.array([1.0, 2.0, 4.0]))
     (3.0 - x).sum().backward()
-    np.testing.assert_allclose(x.grad.data, [-1.0, -1.0, -1.0])
+    np.testing.assert_allclose(x.grad.numpy(), [-1.0, -1.0, -1.0])
     x.grad = None
     (2.0 / x).sum().backward()
-    np.testing.assert_allclose(x.grad.data, [-2.0, -0.5, -0.125])
+    np.testing.assert_allclose(x.grad.numpy(), [-2.0, -0.5, -0.125])
     x.grad = None
     (2.0**x).sum().backward()
-    np.testing.assert_allclose(x.grad.data, 2.0 ** np.array([1.0, 2.0, 4.0]) * np.log(2.0))
+    np.testing.assert_allclose(x.grad.numpy(), 2.0 ** np.array([1.0, 2.0, 4.0]) * np.log(2.0))
 
 
 # ---------------------------------------------------------------------------- unary ops
@@ -247,7 +247,7 @@ def test_one_input_op_gradcheck_and_forward_match_numpy_and_stay_float64(name, s
     out = op(x)
     assert out.shape == shape
     assert out.dtype == np.float64
-    np.testing.assert_allclose(out.data, np_op(x_np), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out.numpy(), np_op(x_np), rtol=1e-12, atol=1e-12)
     assert tg.gradcheck(op, (x,))
     grad_of_sum(op, x)
 
@@ -269,8 +269,8 @@ def test_piecewise_linear_ops_pass_gradient_only_where_active(shape, seed):
 def test_sigmoid_is_stable_for_large_inputs():
     x = leaf(np.array([-800.0, -30.0, 0.0, 30.0, 800.0]))
     out = tg.sigmoid(x)
-    assert np.all(np.isfinite(out.data))
-    np.testing.assert_allclose(out.data, [0.0, 1 / (1 + np.exp(30.0)), 0.5, 1 / (1 + np.exp(-30.0)), 1.0])
+    assert np.all(np.isfinite(out.numpy()))
+    np.testing.assert_allclose(out.numpy(), [0.0, 1 / (1 + np.exp(30.0)), 0.5, 1 / (1 + np.exp(-30.0)), 1.0])
 
 
 # ---------------------------------------------------------------------------- maximum, minimum, where
@@ -285,7 +285,7 @@ def test_maximum_minimum_gradcheck_forward_and_grad_goes_to_the_winner(op, np_op
     # a on even multiples of 0.1, b on odd ones: never tied
     a_np, b_np = on_grid(seed, shape_a, 0.0), on_grid(seed + 1, shape_b, 0.1)
     a, b = leaf(a_np), leaf(b_np)
-    np.testing.assert_allclose(op(a, b).data, np_op(a_np, b_np))
+    np.testing.assert_allclose(op(a, b).numpy(), np_op(a_np, b_np))
     assert tg.gradcheck(op, (a, b))
     grad_a, grad_b = grad_of_sum(op, a, b)
     a_wins = (np_op(a_np, b_np) == a_np).astype(float)
@@ -298,8 +298,8 @@ def test_maximum_minimum_gradcheck_forward_and_grad_goes_to_the_winner(op, np_op
 def test_maximum_minimum_methods_with_a_scalar(shape, seed):
     x_np = on_grid(seed, shape, 0.1)
     x = leaf(x_np)
-    np.testing.assert_allclose(x.maximum(0.0).data, np.maximum(x_np, 0.0))
-    np.testing.assert_allclose(x.minimum(0.4).data, np.minimum(x_np, 0.4))
+    np.testing.assert_allclose(x.maximum(0.0).numpy(), np.maximum(x_np, 0.0))
+    np.testing.assert_allclose(x.minimum(0.4).numpy(), np.minimum(x_np, 0.4))
     assert tg.gradcheck(lambda t: t.maximum(0.0), (x,))
     assert tg.gradcheck(lambda t: t.minimum(0.4), (x,))
 
@@ -307,8 +307,8 @@ def test_maximum_minimum_methods_with_a_scalar(shape, seed):
 def test_maximum_splits_the_gradient_equally_at_ties():
     a, b = leaf(np.array([1.0, 2.0, 3.0])), leaf(np.array([1.0, 5.0, 0.0]))
     tg.maximum(a, b).sum().backward()
-    np.testing.assert_allclose(a.grad.data, [0.5, 0.0, 1.0])
-    np.testing.assert_allclose(b.grad.data, [0.5, 1.0, 0.0])
+    np.testing.assert_allclose(a.grad.numpy(), [0.5, 0.0, 1.0])
+    np.testing.assert_allclose(b.grad.numpy(), [0.5, 1.0, 0.0])
 
 
 @given(shapes=TRIPLES, seed=SEEDS)
@@ -320,7 +320,7 @@ def test_where_gradcheck_forward_and_grad_follows_the_condition(shapes, seed):
     for condition in (cond, tg.tensor(cond)):
         out = tg.where(condition, x, y)
         assert out.shape == shapes.result_shape
-        np.testing.assert_allclose(out.data, np.where(cond, x_np, y_np))
+        np.testing.assert_allclose(out.numpy(), np.where(cond, x_np, y_np))
         assert tg.gradcheck(lambda a, b, c=condition: tg.where(c, a, b), (x, y))
     grad_x, grad_y = grad_of_sum(lambda a, b: tg.where(cond, a, b), x, y)
     picked = np.broadcast_to(cond, shapes.result_shape).astype(float)
@@ -333,8 +333,8 @@ def test_where_with_a_scalar_branch(shape, seed):
     x_np = uniform(seed, shape)
     x = leaf(x_np)
     cond = x_np > 0
-    np.testing.assert_allclose(tg.where(cond, x, 0.0).data, np.where(cond, x_np, 0.0))
-    np.testing.assert_allclose(tg.where(cond, -1.0, x).data, np.where(cond, -1.0, x_np))
+    np.testing.assert_allclose(tg.where(cond, x, 0.0).numpy(), np.where(cond, x_np, 0.0))
+    np.testing.assert_allclose(tg.where(cond, -1.0, x).numpy(), np.where(cond, -1.0, x_np))
     assert tg.gradcheck(lambda t: tg.where(cond, t, 0.0), (x,))
     assert tg.gradcheck(lambda t: tg.where(cond, -1.0, t), (x,))
 
@@ -365,7 +365,7 @@ def test_matmul_gradcheck_and_forward_for_each_rank_combination(op, shape_a, sha
     out = op(a, b)
     expected = np.matmul(a_np, b_np)
     assert out.shape == expected.shape
-    np.testing.assert_allclose(out.data, expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-12, atol=1e-12)
     assert tg.gradcheck(op, (a, b))
     grad_a, grad_b = grad_of_sum(op, a, b)
     assert grad_a.shape == shape_a
@@ -382,7 +382,7 @@ def test_matmul_gradcheck_and_forward_over_generated_batch_broadcasting(shapes, 
     a, b = leaf(a_np), leaf(b_np)
     out = a @ b
     assert out.shape == shapes.result_shape
-    np.testing.assert_allclose(out.data, np.matmul(a_np, b_np), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out.numpy(), np.matmul(a_np, b_np), rtol=1e-12, atol=1e-12)
     assert tg.gradcheck(lambda p, q: p @ q, (a, b))
 
 
@@ -398,8 +398,8 @@ def test_matmul_grad_matches_the_closed_form_with_broadcast_batch():
 def test_matmul_with_a_numpy_operand_on_either_side():
     a_np, m = uniform(5, (2, 3)), uniform(6, (3, 2))
     a = leaf(a_np)
-    np.testing.assert_allclose((a @ m).data, a_np @ m)
-    np.testing.assert_allclose((m @ a).data, m @ a_np)
+    np.testing.assert_allclose((a @ m).numpy(), a_np @ m)
+    np.testing.assert_allclose((m @ a).numpy(), m @ a_np)
     assert tg.gradcheck(lambda t: m @ t, (a,))
 
 
@@ -434,7 +434,7 @@ def test_reduction_gradcheck_and_forward_for_every_axis_form(name, case, keepdim
     out = op(x, axis, keepdims)
     expected = np_op(x_np, axis=axis, keepdims=keepdims)
     assert out.shape == np.shape(expected)
-    np.testing.assert_allclose(out.data, expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-12, atol=1e-12)
     assert tg.gradcheck(lambda t: op(t, axis, keepdims), (x,))
     grad_of_sum(lambda t: op(t, axis, keepdims), x)
 
@@ -459,7 +459,7 @@ def test_reductions_accept_pytorch_dim_and_keepdim_keywords(name, case, keepdim,
     expected = np_op(x_np, axis=axis, keepdims=keepdim)
     for out in (method(dim=axis, keepdim=keepdim), function(x, dim=axis, keepdim=keepdim)):
         assert out.shape == np.shape(expected)
-        np.testing.assert_allclose(out.data, expected, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(out.numpy(), expected, rtol=1e-12, atol=1e-12)
     assert tg.gradcheck(lambda t: getattr(t, name)(dim=axis, keepdim=keepdim), (x,))
 
 
@@ -475,7 +475,7 @@ def test_var_std_match_numpy_ddof_equal_to_correction_default_one(name, correcti
     expected = getattr(np, name)(x_np, axis=axis, keepdims=keepdims, ddof=ddof)
     for out in (getattr(x, name)(axis, keepdims, **kwargs), getattr(tg, name)(x, axis, keepdims, **kwargs)):
         assert out.shape == np.shape(expected)
-        np.testing.assert_allclose(out.data, expected, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(out.numpy(), expected, rtol=1e-12, atol=1e-12)
     assert tg.gradcheck(lambda t: getattr(t, name)(axis, keepdims, **kwargs), (x,))
     grad_of_sum(lambda t: getattr(t, name)(axis, keepdims, **kwargs), x)
 
@@ -484,13 +484,13 @@ def test_amax_amin_and_the_full_max_split_the_gradient_equally_between_tied_valu
     """As PyTorch's amax/amin and max()/min() without a dim."""
     x = leaf(np.array([[1.0, 3.0, 3.0], [2.0, 0.0, 2.0]]))
     x.amax(axis=1).sum().backward()
-    np.testing.assert_allclose(x.grad.data, [[0.0, 0.5, 0.5], [0.5, 0.0, 0.5]])
+    np.testing.assert_allclose(x.grad.numpy(), [[0.0, 0.5, 0.5], [0.5, 0.0, 0.5]])
     x.grad = None
     x.max().backward()
-    np.testing.assert_allclose(x.grad.data, [[0.0, 0.5, 0.5], [0.0, 0.0, 0.0]])
+    np.testing.assert_allclose(x.grad.numpy(), [[0.0, 0.5, 0.5], [0.0, 0.0, 0.0]])
     x.grad = None
     x.amin().backward()
-    np.testing.assert_allclose(x.grad.data, [[0.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    np.testing.assert_allclose(x.grad.numpy(), [[0.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
 
 
 def test_classification_idiom_max_along_dim_returns_values_and_indices_as_pytorch():
@@ -516,7 +516,7 @@ def test_max_along_dim_sends_the_gradient_to_the_first_largest_value_only():
     values, indices = x.max(1)
     (values * tg.tensor([1.0, 10.0], dtype=np.float64)).sum().backward()
     np.testing.assert_array_equal(indices.numpy(), [1, 0])
-    np.testing.assert_allclose(x.grad.data, [[0.0, 1.0, 0.0], [10.0, 0.0, 0.0]])
+    np.testing.assert_allclose(x.grad.numpy(), [[0.0, 1.0, 0.0], [10.0, 0.0, 0.0]])
 
 
 def test_max_along_several_dims_says_to_use_amax():
@@ -545,16 +545,16 @@ def test_max_min_along_one_dim_match_numpy_and_pass_gradcheck(op, case, keepdim,
 def test_mean_grad_is_one_over_the_count_of_reduced_elements():
     x = leaf(np.arange(24.0).reshape(2, 3, 4))
     x.mean(axis=(0, -1)).sum().backward()
-    np.testing.assert_allclose(x.grad.data, np.full((2, 3, 4), 1 / 8))
+    np.testing.assert_allclose(x.grad.numpy(), np.full((2, 3, 4), 1 / 8))
 
 
 def test_logsumexp_is_stable_for_large_inputs():
     x_np = np.array([[1000.0, 1000.0], [-1000.0, -1001.0]])
     x = leaf(x_np)
     out = x.logsumexp(axis=1)
-    np.testing.assert_allclose(out.data, [1000.0 + np.log(2.0), -1000.0 + np.log1p(np.exp(-1.0))])
+    np.testing.assert_allclose(out.numpy(), [1000.0 + np.log(2.0), -1000.0 + np.log1p(np.exp(-1.0))])
     out.sum().backward()
-    np.testing.assert_allclose(x.grad.data, [[0.5, 0.5], [1 / (1 + np.exp(-1.0)), 1 / (1 + np.exp(1.0))]])
+    np.testing.assert_allclose(x.grad.numpy(), [[0.5, 0.5], [1 / (1 + np.exp(-1.0)), 1 / (1 + np.exp(1.0))]])
 
 
 # ---------------------------------------------------------------------------- softmax, log_softmax
@@ -597,7 +597,7 @@ def test_softmax_and_log_softmax_gradcheck_and_forward_along_each_axis(op, refer
     x = leaf(x_np)
     out = op(x, axis)
     assert out.shape == shape
-    np.testing.assert_allclose(out.data, reference(x_np, axis), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(out.numpy(), reference(x_np, axis), rtol=1e-10, atol=1e-12)
     assert tg.gradcheck(lambda t: op(t, axis), (x,))
 
 
@@ -606,15 +606,15 @@ def test_softmax_sums_to_one_and_its_gradient_of_the_sum_is_zero(case, seed):
     shape, axis = case
     x = leaf(uniform(seed, shape, -3.0, 3.0))
     out = x.softmax(axis)
-    np.testing.assert_allclose(out.data.sum(axis=axis), 1.0)
+    np.testing.assert_allclose(out.numpy().sum(axis=axis), 1.0)
     (grad,) = grad_of_sum(lambda t: t.softmax(axis), x)
     np.testing.assert_allclose(grad, 0.0, atol=1e-12)
 
 
 def test_softmax_is_stable_for_large_inputs():
     x = leaf(np.array([1000.0, 1000.0, -1000.0]))
-    np.testing.assert_allclose(x.softmax(0).data, [0.5, 0.5, 0.0])
-    np.testing.assert_allclose(x.log_softmax(0).data, [-np.log(2.0), -np.log(2.0), -2000.0 - np.log(2.0)])
+    np.testing.assert_allclose(x.softmax(0).numpy(), [0.5, 0.5, 0.0])
+    np.testing.assert_allclose(x.log_softmax(0).numpy(), [-np.log(2.0), -np.log(2.0), -2000.0 - np.log(2.0)])
 
 
 # ---------------------------------------------------------------------------- shape ops
@@ -641,7 +641,7 @@ def test_reshape_gradcheck_and_forward_with_tuple_varargs_and_minus_one(case, se
     expected = x_np.reshape(target)
     for out in (x.reshape(target), x.reshape(*target), x.view(target), tg.reshape(x, target)):
         assert out.shape == expected.shape
-        np.testing.assert_array_equal(out.data, expected)
+        np.testing.assert_array_equal(out.numpy(), expected)
     assert tg.gradcheck(lambda t: t.reshape(target) * np.arange(expected.size).reshape(expected.shape), (x,))
     assert tg.gradcheck(lambda t: tg.reshape(t, -1), (x,))
 
@@ -662,7 +662,7 @@ def test_flatten_gradcheck_and_forward_between_start_and_end_dims(shape, data, s
         expected_shape = (*shape[:s], math.prod(shape[s : e + 1]), *shape[e + 1 :])
     for out in (x.flatten(start, end), tg.flatten(x, start, end)):
         assert out.shape == expected_shape
-        np.testing.assert_array_equal(out.data, x_np.reshape(expected_shape))
+        np.testing.assert_array_equal(out.numpy(), x_np.reshape(expected_shape))
     assert tg.gradcheck(lambda t: t.flatten(start, end), (x,))
     assert x.flatten().shape == (max(1, x_np.size),)
 
@@ -674,18 +674,18 @@ def test_transpose_and_permute_gradcheck_and_forward(shape, data, seed):
     ndim = len(shape)
     d0, d1 = data.draw(st.integers(-ndim, ndim - 1)), data.draw(st.integers(-ndim, ndim - 1))
     perm = tuple(data.draw(st.permutations(range(ndim))))
-    np.testing.assert_array_equal(x.transpose(d0, d1).data, np.swapaxes(x_np, d0, d1))
-    np.testing.assert_array_equal(tg.transpose(x, d0, d1).data, np.swapaxes(x_np, d0, d1))
-    np.testing.assert_array_equal(x.permute(perm).data, np.transpose(x_np, perm))
-    np.testing.assert_array_equal(x.permute(*perm).data, np.transpose(x_np, perm))
-    np.testing.assert_array_equal(tg.permute(x, perm).data, np.transpose(x_np, perm))
-    np.testing.assert_array_equal(x.T.data, x_np.T)
-    np.testing.assert_array_equal(x.transpose().data, x_np.T)
+    np.testing.assert_array_equal(x.transpose(d0, d1).numpy(), np.swapaxes(x_np, d0, d1))
+    np.testing.assert_array_equal(tg.transpose(x, d0, d1).numpy(), np.swapaxes(x_np, d0, d1))
+    np.testing.assert_array_equal(x.permute(perm).numpy(), np.transpose(x_np, perm))
+    np.testing.assert_array_equal(x.permute(*perm).numpy(), np.transpose(x_np, perm))
+    np.testing.assert_array_equal(tg.permute(x, perm).numpy(), np.transpose(x_np, perm))
+    np.testing.assert_array_equal(x.T.numpy(), x_np.T)
+    np.testing.assert_array_equal(x.transpose().numpy(), x_np.T)
     assert tg.gradcheck(lambda t: t.transpose(d0, d1), (x,))
     assert tg.gradcheck(lambda t: t.permute(perm), (x,))
     assert tg.gradcheck(lambda t: t.T, (x,))
     if ndim >= 2:
-        np.testing.assert_array_equal(x.mT.data, np.swapaxes(x_np, -1, -2))
+        np.testing.assert_array_equal(x.mT.numpy(), np.swapaxes(x_np, -1, -2))
         assert tg.gradcheck(lambda t: t.mT, (x,))
 
 
@@ -697,7 +697,7 @@ def test_squeeze_and_unsqueeze_gradcheck_and_forward(shape, data, seed):
     x_np = uniform(seed, shape)
     x = leaf(x_np)
     ndim = len(shape)
-    np.testing.assert_array_equal(x.squeeze().data, np.squeeze(x_np))
+    np.testing.assert_array_equal(x.squeeze().numpy(), np.squeeze(x_np))
     assert x.squeeze().shape == np.squeeze(x_np).shape
     assert tg.gradcheck(lambda t: t.squeeze(), (x,))
     if ndim:
@@ -706,12 +706,12 @@ def test_squeeze_and_unsqueeze_gradcheck_and_forward(shape, data, seed):
         expected = np.squeeze(x_np, axis) if shape[axis] == 1 else x_np
         for out in (x.squeeze(axis), x.squeeze(dim=axis), tg.squeeze(x, axis)):
             assert out.shape == expected.shape
-            np.testing.assert_array_equal(out.data, expected)
+            np.testing.assert_array_equal(out.numpy(), expected)
         assert tg.gradcheck(lambda t: t.squeeze(axis), (x,))
     new = data.draw(st.integers(-ndim - 1, ndim))
     for out in (x.unsqueeze(new), tg.unsqueeze(x, new)):
         assert out.shape == np.expand_dims(x_np, new).shape
-        np.testing.assert_array_equal(out.data, np.expand_dims(x_np, new))
+        np.testing.assert_array_equal(out.numpy(), np.expand_dims(x_np, new))
     assert tg.gradcheck(lambda t: t.unsqueeze(new), (x,))
 
 
@@ -722,7 +722,7 @@ def test_broadcast_to_gradcheck_forward_and_grad_sums_over_the_copies(shapes, se
     x = leaf(x_np)
     for out in (tg.broadcast_to(x, target), x.broadcast_to(target), x.expand(*target)):
         assert out.shape == target
-        np.testing.assert_array_equal(out.data, np.broadcast_to(x_np, target))
+        np.testing.assert_array_equal(out.numpy(), np.broadcast_to(x_np, target))
     assert tg.gradcheck(lambda t: tg.broadcast_to(t, target), (x,))
     (grad,) = grad_of_sum(lambda t: tg.broadcast_to(t, target), x)
     np.testing.assert_allclose(grad, unbroadcast(np.ones(target), shape))
@@ -750,7 +750,7 @@ def test_pad_gradcheck_forward_and_grad_ignores_the_padding(case, seed):
     out = tg.pad(x, pad_width, value=value)
     expected = np.pad(x_np, pad_width, mode="constant", constant_values=value)
     assert out.shape == expected.shape
-    np.testing.assert_array_equal(out.data, expected)
+    np.testing.assert_array_equal(out.numpy(), expected)
     assert tg.gradcheck(lambda t: tg.pad(t, pad_width, value=value), (x,))
     (grad,) = grad_of_sum(lambda t: tg.pad(t, pad_width, value=value) * 2.0, x)
     np.testing.assert_allclose(grad, np.full(shape, 2.0))
@@ -760,7 +760,7 @@ def test_pad_of_a_zero_dim_tensor_by_zero_returns_its_value_like_numpy():
     x = leaf(np.array(1.5))
     out = tg.pad(x, 0)
     assert out.shape == ()
-    np.testing.assert_array_equal(out.data, np.pad(np.array(1.5), 0))
+    np.testing.assert_array_equal(out.numpy(), np.pad(np.array(1.5), 0))
 
 
 # ---------------------------------------------------------------------------- indexing
@@ -771,7 +771,7 @@ def test_basic_indexing_gradcheck_and_forward_with_ints_slices_none_and_ellipsis
     x = leaf(x_np)
     out = x[index]
     assert out.shape == x_np[index].shape
-    np.testing.assert_array_equal(out.data, x_np[index])
+    np.testing.assert_array_equal(out.numpy(), x_np[index])
     assert tg.gradcheck(lambda t: t[index], (x,))
     (grad,) = grad_of_sum(lambda t: t[index], x)
     expected = np.zeros(shape)
@@ -787,7 +787,7 @@ def test_integer_array_indexing_accumulates_gradient_at_repeated_indices(shape, 
     x_np = uniform(seed, shape)
     x = leaf(x_np)
     out = x[index]
-    np.testing.assert_array_equal(out.data, x_np[index])
+    np.testing.assert_array_equal(out.numpy(), x_np[index])
     assert tg.gradcheck(lambda t: t[index], (x,))
     (grad,) = grad_of_sum(lambda t: t[index], x)
     expected = np.zeros(shape)
@@ -798,16 +798,16 @@ def test_integer_array_indexing_accumulates_gradient_at_repeated_indices(shape, 
 def test_repeated_list_index_gives_gradient_two_at_the_repeated_position():
     x = leaf(np.array([1.0, 2.0, 3.0, 4.0]))
     x[[0, 0, 1]].sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [2.0, 1.0, 0.0, 0.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 1.0, 0.0, 0.0])
     for index in (np.array([0, 0, 1]), tg.tensor([0, 0, 1])):
         x.grad = None
         out = x[index]
-        np.testing.assert_array_equal(out.data, [1.0, 1.0, 2.0])
+        np.testing.assert_array_equal(out.numpy(), [1.0, 1.0, 2.0])
         out.sum().backward()
-        np.testing.assert_array_equal(x.grad.data, [2.0, 1.0, 0.0, 0.0])
+        np.testing.assert_array_equal(x.grad.numpy(), [2.0, 1.0, 0.0, 0.0])
     y = leaf(np.arange(6.0).reshape(2, 3))
     (y[[1, 1, 1], [2, 2, 0]] * np.array([1.0, 10.0, 100.0])).sum().backward()
-    np.testing.assert_array_equal(y.grad.data, [[0.0, 0.0, 0.0], [100.0, 0.0, 11.0]])
+    np.testing.assert_array_equal(y.grad.numpy(), [[0.0, 0.0, 0.0], [100.0, 0.0, 11.0]])
 
 
 @pytest.mark.parametrize(
@@ -840,7 +840,7 @@ def test_mixed_indexing_gradcheck_forward_and_accumulated_grad(index):
     expected = x_np[index]
     out = x[index]
     assert out.shape == expected.shape
-    np.testing.assert_array_equal(out.data, expected)
+    np.testing.assert_array_equal(out.numpy(), expected)
     assert tg.gradcheck(lambda t: t[index], (x,))
     (grad,) = grad_of_sum(lambda t: t[index], x)
     counts = np.zeros(x_np.shape)
@@ -857,7 +857,7 @@ def test_boolean_mask_indexing_gradcheck_forward_and_grad_is_the_mask(shape, dat
     for index in (mask, tg.tensor(mask)):
         out = x[index]
         assert out.shape == x_np[mask].shape
-        np.testing.assert_array_equal(out.data, x_np[mask])
+        np.testing.assert_array_equal(out.numpy(), x_np[mask])
     assert tg.gradcheck(lambda t: t[mask], (x,))
     (grad,) = grad_of_sum(lambda t: t[mask], x)
     expected = np.broadcast_to(mask.reshape(mask.shape + (1,) * (len(shape) - lead)), shape).astype(float)
@@ -869,7 +869,7 @@ def test_comparison_mask_selects_positive_values_and_their_gradient(shape, seed)
     x_np = away_from_zero(seed, shape)
     x = leaf(x_np)
     out = x[x > 0]
-    np.testing.assert_array_equal(out.data, x_np[x_np > 0])
+    np.testing.assert_array_equal(out.numpy(), x_np[x_np > 0])
     (grad,) = grad_of_sum(lambda t: t[t > 0] ** 2, x)
     np.testing.assert_allclose(grad, np.where(x_np > 0, 2 * x_np, 0.0))
 
@@ -881,7 +881,7 @@ def test_iterating_a_tensor_yields_rows_whose_gradients_add_up(shape, seed):
     rows = list(x)
     assert len(rows) == shape[0]
     for row, expected in zip(rows, x_np):
-        np.testing.assert_array_equal(row.data, expected)
+        np.testing.assert_array_equal(row.numpy(), expected)
     (grad,) = grad_of_sum(lambda t: tg.stack([r * (i + 1) for i, r in enumerate(t)]), x)
     np.testing.assert_allclose(
         grad, np.broadcast_to(np.arange(1.0, shape[0] + 1).reshape((-1,) + (1,) * (len(shape) - 1)), shape)
@@ -921,7 +921,7 @@ def test_cat_gradcheck_forward_and_each_piece_gets_its_slice_of_the_gradient(joi
     out = join(xs, axis)
     expected = np.concatenate(arrays, axis=axis)
     assert out.shape == expected.shape
-    np.testing.assert_array_equal(out.data, expected)
+    np.testing.assert_array_equal(out.numpy(), expected)
     assert tg.gradcheck(lambda *ts: join(list(ts), axis), xs)
     weights = uniform(seed + 10, expected.shape)
     grads = grad_of_sum(lambda *ts: join(list(ts), axis) * weights, *xs)
@@ -934,7 +934,7 @@ def test_cat_with_an_empty_piece_gradcheck_and_forward():
     a_np, empty_np = uniform(3, (2, 3)), np.zeros((0, 3))
     a, empty = leaf(a_np), leaf(empty_np)
     out = tg.cat([a, empty], 0)
-    np.testing.assert_array_equal(out.data, np.concatenate([a_np, empty_np]))
+    np.testing.assert_array_equal(out.numpy(), np.concatenate([a_np, empty_np]))
     grad_a, grad_empty = grad_of_sum(lambda p, q: tg.cat([p, q]), a, empty)
     np.testing.assert_array_equal(grad_a, np.ones((2, 3)))
     assert grad_empty.shape == (0, 3)
@@ -950,7 +950,7 @@ def test_stack_gradcheck_and_forward_along_a_new_axis(shape, count, data, seed):
     expected = np.stack(arrays, axis=axis)
     for out in (tg.stack(xs, axis), tg.stack(xs, dim=axis)):
         assert out.shape == expected.shape
-        np.testing.assert_array_equal(out.data, expected)
+        np.testing.assert_array_equal(out.numpy(), expected)
     assert tg.gradcheck(lambda *ts: tg.stack(list(ts), axis), xs)
     grads = grad_of_sum(lambda *ts: tg.stack(list(ts), axis) * expected, *xs)
     for g, a in zip(grads, arrays):
@@ -999,7 +999,7 @@ def test_split_gradcheck_and_forward_with_size_or_sections(split, case, seed):
     expected = np.split(x_np, np.cumsum(sizes)[:-1], axis=axis)
     assert [p.shape for p in pieces] == [e.shape for e in expected]
     for p, e in zip(pieces, expected):
-        np.testing.assert_array_equal(p.data, e)
+        np.testing.assert_array_equal(p.numpy(), e)
     assert tg.gradcheck(lambda t: tuple(split(t, sections, axis)), (x,))
     x.grad = None
     total = pieces[0].sum() * 1.0
@@ -1008,7 +1008,7 @@ def test_split_gradcheck_and_forward_with_size_or_sections(split, case, seed):
     total.backward()
     factors = np.repeat(np.arange(1.0, len(sizes) + 1), sizes)
     factors = factors.reshape([-1 if i == axis % len(shape) else 1 for i in range(len(shape))])
-    np.testing.assert_allclose(x.grad.data, np.broadcast_to(factors, shape))
+    np.testing.assert_allclose(x.grad.numpy(), np.broadcast_to(factors, shape))
 
 
 @given(shape=NONSCALAR_SHAPES, chunks=st.integers(1, 5), data=st.data(), seed=SEEDS)
@@ -1026,7 +1026,7 @@ def test_chunk_gradcheck_and_forward_like_pytorch(shape, chunks, data, seed):
         assert len(pieces) <= chunks
         assert [p.shape for p in pieces] == [e.shape for e in expected]
         for p, e in zip(pieces, expected):
-            np.testing.assert_array_equal(p.data, e)
+            np.testing.assert_array_equal(p.numpy(), e)
     assert tg.gradcheck(lambda t: tuple(tg.chunk(t, chunks, axis)), (x,))
 
 
@@ -1042,18 +1042,18 @@ def test_astype_float32_round_trip_forward_and_gradient_dtype(shape, seed):
     x = leaf(x_np)
     low = x.astype(tg.float32)
     assert low.dtype == np.float32
-    np.testing.assert_array_equal(low.data, x_np.astype(np.float32))
+    np.testing.assert_array_equal(low.numpy(), x_np.astype(np.float32))
     back = low.astype(np.float64)
     assert back.dtype == np.float64
-    np.testing.assert_array_equal(back.data, x_np.astype(np.float32).astype(np.float64))
-    np.testing.assert_allclose(back.data, x_np, rtol=1e-6)
-    np.testing.assert_array_equal(x.float().data, low.data)
-    np.testing.assert_array_equal(x.float().double().data, back.data)
+    np.testing.assert_array_equal(back.numpy(), x_np.astype(np.float32).astype(np.float64))
+    np.testing.assert_allclose(back.numpy(), x_np, rtol=1e-6)
+    np.testing.assert_array_equal(x.float().numpy(), low.numpy())
+    np.testing.assert_array_equal(x.float().double().numpy(), back.numpy())
     assert x.astype(np.float64) is x
     (back * 3.0).sum().backward()
     assert x.grad.dtype == np.float64
     assert x.grad.shape == shape
-    np.testing.assert_allclose(x.grad.data, np.full(shape, 3.0))
+    np.testing.assert_allclose(x.grad.numpy(), np.full(shape, 3.0))
     assert tg.gradcheck(lambda t: t.astype(np.float64) * 2.0, (x,))
 
 

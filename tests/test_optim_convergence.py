@@ -72,5 +72,5 @@ def test_reaches_the_minimum_of_a_convex_quadratic_within_the_stated_steps(case)
         opt.step()
         if scheduler:
             scheduler.step()
-    distance = np.linalg.norm(x.data - minimum)
+    distance = np.linalg.norm(x.numpy() - minimum)
     assert distance < 1e-4, f"{case_id(case)}: ||x - x*|| = {distance:.2e} after {steps} steps"

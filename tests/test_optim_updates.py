@@ -240,7 +240,7 @@ def test_rosenbrock_trajectory_matches_the_published_update_at_every_step(config
         (rosenbrock(xy) * (sign * scale)).backward()
         opt.step()
         p = reference(p, sign * scale * rosenbrock_grad(p), state, lr=lr, **options)
-        np.testing.assert_allclose(xy.data, p, **TOL, err_msg=f"step {step}")
+        np.testing.assert_allclose(xy.numpy(), p, **TOL, err_msg=f"step {step}")
     assert np.abs(p - start).max() > 1e-3, "the test should move the parameters"
 
 
@@ -261,17 +261,17 @@ def test_mlp_update_rule_matches_the_published_update_at_every_step(config):
     for step in range(1, STEPS + 1):
         opt.zero_grad()
         (mlp_loss(params) * sign).backward()
-        grads = [p.grad.data.copy() for p in params]
-        saw_non_contiguous_grad |= not params[0].grad.data.flags.c_contiguous
+        grads = [p.grad.numpy().copy() for p in params]
+        saw_non_contiguous_grad |= not params[0].grad.numpy().flags.c_contiguous
         opt.step()
         ref_params = [
             reference(p, g, s, **{**options, "lr": group_lr})
             for p, g, s, group_lr in zip(ref_params, grads, ref_states, lrs)
         ]
         for name, p, ref in zip(["W1", "b1", "W2", "b2"], params, ref_params):
-            np.testing.assert_allclose(p.data, ref, **TOL, err_msg=f"{name} at step {step}")
+            np.testing.assert_allclose(p.numpy(), ref, **TOL, err_msg=f"{name} at step {step}")
     assert saw_non_contiguous_grad  # x @ W.T leaves W.grad as a transposed (F-ordered) view
-    assert max(np.abs(p.data - a).max() for p, a in zip(params, init)) > 1e-3
+    assert max(np.abs(p.numpy() - a).max() for p, a in zip(params, init)) > 1e-3
 
 
 # every hyperparameter (not only lr) can differ between groups: (class, constructor options, each group's own)
@@ -299,14 +299,14 @@ def test_each_group_uses_its_own_hyperparameters(cls, options, group_options):
     for step in range(1, 51):
         opt.zero_grad()
         mlp_loss(params).backward()
-        grads = [p.grad.data.copy() for p in params]
+        grads = [p.grad.numpy().copy() for p in params]
         opt.step()
         ref_params = [
             REFERENCES[cls](p, g, s, **setting)
             for p, g, s, setting in zip(ref_params, grads, ref_states, settings)
         ]
         for p, ref in zip(params, ref_params):
-            np.testing.assert_allclose(p.data, ref, **TOL, err_msg=f"step {step}")
+            np.testing.assert_allclose(p.numpy(), ref, **TOL, err_msg=f"step {step}")
 
 
 # ------------------------------ momentum forms
@@ -318,7 +318,7 @@ def run_rosenbrock_momentum(steps=100, **options):
         opt.zero_grad()
         rosenbrock(xy).backward()
         opt.step()
-        path.append(xy.data.copy())
+        path.append(xy.numpy().copy())
     return np.array(path)
 
 
@@ -402,8 +402,8 @@ def test_rmsprop_computes_in_pytorchs_order_so_float64_trajectories_agree_to_the
     opt = optim.RMSProp([p], **options)
     expected, state = start.copy(), {}
     for _ in range(200):
-        p.grad = tg.tensor(np.concatenate([rosenbrock_grad(pair) for pair in p.data.reshape(3, 2)]))
+        p.grad = tg.tensor(np.concatenate([rosenbrock_grad(pair) for pair in p.numpy().reshape(3, 2)]))
         opt.step()
         grad = np.concatenate([rosenbrock_grad(pair) for pair in expected.reshape(3, 2)])
         expected = rmsprop_in_pytorchs_order(expected, grad, state, **options)
-        np.testing.assert_array_equal(p.data, expected)
+        np.testing.assert_array_equal(p.numpy(), expected)

@@ -162,7 +162,7 @@ def test_tensors_that_do_not_require_grad_are_accepted_and_left_alone():
     frozen = tg.tensor([1.0, 2.0])
     opt = optim.SGD([frozen], lr=0.1)
     opt.step()
-    np.testing.assert_array_equal(frozen.data, [1.0, 2.0])
+    np.testing.assert_array_equal(frozen.numpy(), [1.0, 2.0])
 
 
 # ------------------------------ defaults and repr
@@ -251,23 +251,23 @@ def test_hyperparameters_are_read_from_the_group_at_every_step():
     opt.param_groups[0]["lr"] = 1.0
     opt.param_groups[0]["momentum"] = 0.0  # the buffer is no longer used
     opt.step()  # w = -0.1 - 1.0
-    np.testing.assert_allclose(w.data, [-1.1])
+    np.testing.assert_allclose(w.numpy(), [-1.1])
     opt.param_groups[0]["lr"] = 0.0
     opt.step()
-    np.testing.assert_allclose(w.data, [-1.1])
+    np.testing.assert_allclose(w.numpy(), [-1.1])
 
 
 # ------------------------------ step and zero_grad
 @pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)
 def test_parameters_without_grad_are_skipped_and_get_no_state(cls):
     params = make_params()
-    before = [p.data.copy() for p in params]
+    before = [p.numpy().copy() for p in params]
     opt = cls(params, lr=0.1)
     params[0].grad = tg.tensor(np.ones((4, 3)))
     opt.step()
-    assert not np.array_equal(params[0].data, before[0])
+    assert not np.array_equal(params[0].numpy(), before[0])
     for p, b in zip(params[1:], before[1:]):
-        np.testing.assert_array_equal(p.data, b)
+        np.testing.assert_array_equal(p.numpy(), b)
         assert p not in opt.state
     assert params[0] in opt.state
 
@@ -281,20 +281,20 @@ def test_a_parameter_without_grad_for_some_steps_keeps_its_own_step_count():
         opt.step()
     assert opt.state[a]["step"] == 5 and opt.state[b]["step"] == 1
     # b's first update: m_hat = g and v_hat = g^2, so it moves by lr * g / (|g| + eps), not by a t = 5 step
-    np.testing.assert_allclose(b.data, [2.0 - 0.1 * 4.0 / (4.0 + 1e-8)], rtol=1e-12)
+    np.testing.assert_allclose(b.numpy(), [2.0 - 0.1 * 4.0 / (4.0 + 1e-8)], rtol=1e-12)
 
 
 @pytest.mark.parametrize("cls, options", [*STATEFUL, (optim.SGD, {"maximize": True, "weight_decay": 0.1})])
 def test_step_leaves_the_gradient_untouched_and_updates_in_place(cls, options):
     params = make_params()
-    arrays = [p.data for p in params]
+    arrays = [p.numpy() for p in params]
     opt = cls(params, **options)
     loss_of(params).backward()
-    grads = [p.grad.data.copy() for p in params]
+    grads = [p.grad.numpy().copy() for p in params]
     opt.step()
     for p, g, a in zip(params, grads, arrays):
-        np.testing.assert_array_equal(p.grad.data, g)
-        assert p.data is a  # the same array, changed in place
+        np.testing.assert_array_equal(p.grad.numpy(), g)
+        assert p.numpy() is a  # the same array, changed in place
         assert p.is_leaf and p.grad_fn is None
 
 
@@ -322,10 +322,10 @@ def test_zero_grad_set_to_none_false_zeroes_the_same_arrays_in_place():
     params = make_params()
     opt = optim.SGD(params, lr=0.1)
     loss_of(params).backward()
-    arrays = [p.grad.data for p in params]
+    arrays = [p.grad.numpy() for p in params]
     opt.zero_grad(set_to_none=False)
     for p, a in zip(params, arrays):
-        assert p.grad.data is a
+        assert p.grad.numpy() is a
         np.testing.assert_array_equal(a, 0)
 
 
@@ -364,7 +364,7 @@ def test_resuming_from_a_state_dict_gives_the_identical_trajectory(cls, options)
     opt = cls(two_groups(params, lr=options["lr"] / 2), **options)
     train(opt, params, 10)
     saved = copy.deepcopy(opt.state_dict())
-    saved_params = [p.data.copy() for p in params]
+    saved_params = [p.numpy().copy() for p in params]
     train(opt, params, 10)  # the uninterrupted run
 
     resumed = [tg.tensor(a, requires_grad=True) for a in saved_params]
@@ -373,7 +373,7 @@ def test_resuming_from_a_state_dict_gives_the_identical_trajectory(cls, options)
     assert opt2.param_groups[1]["lr"] == options["lr"] / 2
     train(opt2, resumed, 10)
     for p, q in zip(params, resumed):
-        np.testing.assert_array_equal(q.data, p.data)
+        np.testing.assert_array_equal(q.numpy(), p.numpy())
 
 
 @pytest.mark.parametrize("cls, options", STATEFUL, ids=STATEFUL_IDS)
@@ -426,7 +426,7 @@ def test_load_state_dict_accepts_what_a_file_gives_back_string_keys_and_0d_steps
         "state": {str(k): {**v, "step": np.array(v["step"])} for k, v in saved["state"].items()},
         "param_groups": [{**g, "betas": list(g["betas"])} for g in saved["param_groups"]],
     }
-    opt2 = optim.Adam([tg.tensor(p.data, requires_grad=True) for p in params])
+    opt2 = optim.Adam([tg.tensor(p.numpy(), requires_grad=True) for p in params])
     opt2.load_state_dict(as_from_file)
     assert opt2.state_dict()["state"][0]["step"] == 3 and type(opt2.state_dict()["state"][0]["step"]) is int
     assert opt2.param_groups[0]["betas"] == (0.9, 0.999)
@@ -467,6 +467,6 @@ def test_adamw_stays_decoupled_after_loading_an_adam_state():
     params = make_params()
     adam = optim.Adam(params, lr=0.01, weight_decay=0.1)
     train(adam, params, 1)
-    adamw = optim.AdamW([tg.tensor(p.data, requires_grad=True) for p in params])
+    adamw = optim.AdamW([tg.tensor(p.numpy(), requires_grad=True) for p in params])
     adamw.load_state_dict(adam.state_dict())
     assert adamw.param_groups[0]["decoupled_weight_decay"] is True

@@ -105,7 +105,12 @@ def test_common_tensor_spellings():
     assert torch.zeros(4).view_as(x).shape == (2, 2)
     assert torch.ones(1, 2).expand_as(x).shape == (2, 2)
     assert torch.tensor([1, 2]).type_as(x).dtype == np.float32
-    assert torch.mm(x, x).shape == (2, 2) and torch.is_tensor(x) and not torch.is_tensor(x.data)
+    assert (
+        torch.mm(x, x).shape == (2, 2)
+        and torch.is_tensor(x)
+        and not torch.is_tensor(x.numpy())
+        and torch.is_tensor(x.data)
+    )
     assert sorted(torch.randperm(5).tolist()) == [0, 1, 2, 3, 4]
     shared = np.ones(3, np.float32)
     assert np.shares_memory(torch.as_tensor(shared).data, shared)

@@ -22,15 +22,15 @@ def test_numpy_arrays_keep_their_dtype_so_float64_stays_float64():
 def test_explicit_dtype_converts():
     t = tg.tensor([1, 2], dtype=tg.float64)
     assert t.dtype == np.float64
-    np.testing.assert_array_equal(t.data, [1.0, 2.0])
+    np.testing.assert_array_equal(t.numpy(), [1.0, 2.0])
 
 
 def test_tensor_copies_its_data_but_from_numpy_shares_it():
     a = np.ones(3, dtype=np.float32)
     copied, shared = tg.tensor(a), tg.from_numpy(a)
     a[0] = 5
-    assert copied.data[0] == 1
-    assert shared.data[0] == 5
+    assert copied.numpy()[0] == 1
+    assert shared.numpy()[0] == 5
 
 
 def test_integer_and_boolean_tensors_cannot_require_grad():
@@ -48,31 +48,31 @@ def test_strings_are_rejected_with_a_clear_error():
 def test_creation_functions_shapes_dtypes_and_values():
     assert tg.zeros(2, 3).shape == (2, 3)
     assert tg.zeros((2, 3)).shape == (2, 3)
-    np.testing.assert_array_equal(tg.ones(2).data, [1, 1])
+    np.testing.assert_array_equal(tg.ones(2).numpy(), [1, 1])
     assert tg.ones(2).dtype == np.float32
-    np.testing.assert_array_equal(tg.full((2,), 7.0).data, [7, 7])
-    np.testing.assert_array_equal(tg.eye(2).data, [[1, 0], [0, 1]])
-    np.testing.assert_array_equal(tg.arange(4).data, [0, 1, 2, 3])
+    np.testing.assert_array_equal(tg.full((2,), 7.0).numpy(), [7, 7])
+    np.testing.assert_array_equal(tg.eye(2).numpy(), [[1, 0], [0, 1]])
+    np.testing.assert_array_equal(tg.arange(4).numpy(), [0, 1, 2, 3])
     assert tg.arange(4).dtype == np.int64
     assert tg.arange(0.0, 1.0, 0.25).dtype == np.float32
-    np.testing.assert_allclose(tg.linspace(0, 1, 5).data, [0, 0.25, 0.5, 0.75, 1])
+    np.testing.assert_allclose(tg.linspace(0, 1, 5).numpy(), [0, 0.25, 0.5, 0.75, 1])
     x = tg.tensor([[1.0, 2.0]])
-    np.testing.assert_array_equal(tg.zeros_like(x).data, [[0, 0]])
-    np.testing.assert_array_equal(tg.ones_like(x).data, [[1, 1]])
+    np.testing.assert_array_equal(tg.zeros_like(x).numpy(), [[0, 0]])
+    np.testing.assert_array_equal(tg.ones_like(x).numpy(), [[1, 1]])
     assert tg.zeros(2, requires_grad=True).requires_grad
 
 
 def test_manual_seed_makes_every_random_call_reproducible():
     tg.manual_seed(7)
-    a = (tg.randn(3, 2).data, tg.rand(4).data, tg.randint(0, 10, (5,)).data)
+    a = (tg.randn(3, 2).numpy(), tg.rand(4).numpy(), tg.randint(0, 10, (5,)).numpy())
     tg.manual_seed(7)
-    b = (tg.randn(3, 2).data, tg.rand(4).data, tg.randint(0, 10, (5,)).data)
+    b = (tg.randn(3, 2).numpy(), tg.rand(4).numpy(), tg.randint(0, 10, (5,)).numpy())
     for x, y in zip(a, b):
         np.testing.assert_array_equal(x, y)
     assert tg.randn(3).dtype == np.float32
-    assert ((tg.rand(1000).data >= 0) & (tg.rand(1000).data < 1)).all()
+    assert ((tg.rand(1000).numpy() >= 0) & (tg.rand(1000).numpy() < 1)).all()
     tg.manual_seed(8)
-    assert not np.array_equal(tg.randn(3, 2).data, a[0])
+    assert not np.array_equal(tg.randn(3, 2).numpy(), a[0])
 
 
 def test_attributes_follow_numpy():
@@ -82,15 +82,17 @@ def test_attributes_follow_numpy():
     assert t.size == 6
     assert t.numel() == 6
     assert t.dim() == 2
-    np.testing.assert_array_equal(t.T.data, np.arange(6.0).reshape(2, 3).T)
-    np.testing.assert_array_equal(t.t().data, np.arange(6.0).reshape(2, 3).T)
+    np.testing.assert_array_equal(t.T.numpy(), np.arange(6.0).reshape(2, 3).T)
+    np.testing.assert_array_equal(t.t().numpy(), np.arange(6.0).reshape(2, 3).T)
     assert len(t) == 2
     assert [row.shape for row in t] == [(3,), (3,)]
 
 
 def test_conversions_numpy_array_item_tolist():
     t = tg.tensor([[1.5, 2.0]])
-    assert t.numpy() is t.data
+    assert t.numpy() is t.array
+    # .data is PyTorch's: a Tensor sharing the values, outside the graph
+    assert isinstance(t.data, tg.Tensor) and t.data.numpy() is t.array and t.data.grad_fn is None
     np.testing.assert_array_equal(np.asarray(t), [[1.5, 2.0]])
     assert np.asarray(t, dtype=np.float64).dtype == np.float64
     assert t.tolist() == [[1.5, 2.0]]
@@ -106,7 +108,7 @@ def test_detach_shares_data_and_leaves_the_graph():
     d = y.detach()
     assert not d.requires_grad
     assert d.grad_fn is None
-    assert d.data is y.data
+    assert d.numpy() is y.numpy()
 
 
 def test_repr_reads_like_pytorch():
@@ -133,7 +135,7 @@ def test_comparisons_give_boolean_tensors_outside_the_graph():
     ]:
         assert result.dtype == np.bool_
         assert not result.requires_grad
-        np.testing.assert_array_equal(result.data, expected)
+        np.testing.assert_array_equal(result.numpy(), expected)
 
 
 def test_tensors_hash_by_identity_so_they_fit_in_sets():
@@ -146,7 +148,7 @@ def test_numpy_array_on_the_left_hands_over_to_the_tensor():
     y = np.array([3.0, 4.0], dtype=np.float32) * x
     assert isinstance(y, tg.Tensor)
     y.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [3.0, 4.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [3.0, 4.0])
 
 
 def test_scalars_keep_the_tensor_dtype():
@@ -161,11 +163,11 @@ def test_scalars_keep_the_tensor_dtype():
 def test_setitem_writes_in_place_outside_the_graph():
     x = tg.zeros(3)
     x[1] = 5.0
-    np.testing.assert_array_equal(x.data, [0, 5, 0])
+    np.testing.assert_array_equal(x.numpy(), [0, 5, 0])
     w = tg.zeros(2, requires_grad=True)
     with tg.no_grad():
         w[0] = 1.0
-    np.testing.assert_array_equal(w.data, [1, 0])
+    np.testing.assert_array_equal(w.numpy(), [1, 0])
     with pytest.raises(RuntimeError, match="in-place assignment into a tensor that requires grad"):
         w[1] = 2.0
 
@@ -178,7 +180,7 @@ def test_astype_and_float_double_long():
     y = x.double()
     (y * y).sum().backward()
     assert x.grad.dtype == np.float32
-    np.testing.assert_allclose(x.grad.data, [3.0, 5.0])
+    np.testing.assert_allclose(x.grad.numpy(), [3.0, 5.0])
 
 
 def test_to_casts_dtypes_and_accepts_the_cpu_device():
@@ -192,9 +194,9 @@ def test_to_casts_dtypes_and_accepts_the_cpu_device():
 
 def test_cached_scalar_constants_keep_the_sign_of_zero():
     x = tg.tensor([1.0, 2.0])
-    assert np.signbit((x * 0.0).data).tolist() == [False, False]
-    assert np.signbit((x * -0.0).data).tolist() == [True, True]
-    assert np.signbit((x * 0.0).data).tolist() == [False, False]
+    assert np.signbit((x * 0.0).numpy()).tolist() == [False, False]
+    assert np.signbit((x * -0.0).numpy()).tolist() == [True, True]
+    assert np.signbit((x * 0.0).numpy()).tolist() == [False, False]
 
 
 def test_size_is_the_element_count_and_also_pytorchs_size_method():
@@ -368,3 +370,22 @@ def test_every_creation_function_takes_pytorchs_device_argument(name):
         assert isinstance(make(device=device), tg.Tensor)
     with pytest.raises(ValueError, match=rf"{name}: device='cuda': tensorgrad runs on the CPU only"):
         make(device="cuda")
+
+
+def test_data_is_a_detached_tensor_sharing_memory_as_in_pytorch():
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    (w * w).sum().backward()
+    assert isinstance(w.data, tg.Tensor) and not w.data.requires_grad and w.data.grad_fn is None
+    w.data -= 0.5 * w.grad  # the classic hand-written SGD step
+    np.testing.assert_allclose(w.numpy(), [0.0, 0.0])
+    assert w.requires_grad and w.is_leaf  # w itself is unchanged as a leaf
+    y = w * 3
+    _, picked = tg.max(tg.tensor([[1.0, 5.0], [7.0, 2.0]]).data, 1)  # torch.max(out.data, 1)
+    assert picked.tolist() == [1, 0]
+    w.data = tg.tensor([4.0, 5.0, 6.0])  # assigning .data replaces the values (shape too)
+    assert w.shape == (3,) and w.tolist() == [4.0, 5.0, 6.0] and y.shape == (2,)
+    with pytest.raises(TypeError, match="floating-point"):
+        w.data = tg.tensor([1, 2])
+    x = tg.tensor(np.float64(2.0)) * 1.0  # a 0-d result: .numpy() is an ndarray to write into
+    x.numpy()[...] = 3.0
+    assert x.item() == 3.0

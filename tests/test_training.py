@@ -149,12 +149,12 @@ def test_train_accuracy_comes_from_the_training_forward_passes_without_a_second_
     train = batches(*blobs(40), size=10)
     model = mlp()
     seen = []
-    model.register_forward_hook(lambda module, inputs, output: seen.append(output.data.argmax(1)))
+    model.register_forward_hook(lambda module, inputs, output: seen.append(output.numpy().argmax(1)))
     history = fit(
         model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.5), train, 2, progress=False
     )
     assert len(seen) == 2 * len(train)  # one forward per step, nothing more
-    labels = np.concatenate([y.data for _, y in train])
+    labels = np.concatenate([y.numpy() for _, y in train])
     for epoch in range(2):
         predicted = np.concatenate(seen[epoch * 4 : (epoch + 1) * 4])
         assert history["accuracy"][epoch] == np.mean(predicted == labels)
@@ -245,7 +245,7 @@ def test_custom_metrics_are_reported_for_training_and_validation_as_sample_weigh
 
     def mean_top_logit(outputs, targets):
         assert not tg.is_grad_enabled()  # custom metrics record no graph
-        return outputs.data.max(axis=1).mean()
+        return outputs.numpy().max(axis=1).mean()
 
     model = mlp()
     history = fit(
@@ -259,7 +259,7 @@ def test_custom_metrics_are_reported_for_training_and_validation_as_sample_weigh
         progress=False,
     )
     with tg.no_grad():
-        expected = np.mean(np.concatenate([model(x).data.max(axis=1) for x, _ in train]))
+        expected = np.mean(np.concatenate([model(x).numpy().max(axis=1) for x, _ in train]))
     assert set(history.history) == {"loss", "top", "val_loss", "val_top", "lr", "time"}
     assert history["top"][0] == pytest.approx(expected, rel=1e-5)  # lr 0: the model did not move
     assert history["val_top"][0] == pytest.approx(expected, rel=1e-5)
@@ -286,7 +286,7 @@ def test_bce_with_logits_accuracy_thresholds_the_logits_at_zero():
     targets = y.reshape(-1, 1).astype(np.float32)
     results = evaluate(model, nn.BCEWithLogitsLoss(), [(x, targets)])
     with tg.no_grad():
-        logits = model(tg.tensor(x)).data
+        logits = model(tg.tensor(x)).numpy()
     assert results["accuracy"] == np.mean((logits[:, 0] > 0) == (y == 1))
 
 

@@ -191,7 +191,9 @@ def test_model_checkpoint_contents_load_back_into_a_fresh_model(tmp_path):
     model, _ = train([checkpoint], epochs=5)
     fresh = mlp(seed=9)
     fresh.load_state_dict(tg.load(checkpoint.best_path))
-    assert np.array_equal(fresh(tg.tensor(XOR_X)).data, model(tg.tensor(XOR_X)).data)  # the loss kept falling
+    assert np.array_equal(
+        fresh(tg.tensor(XOR_X)).numpy(), model(tg.tensor(XOR_X)).numpy()
+    )  # the loss kept falling
 
 
 def test_model_checkpoint_saves_every_epoch_unless_save_best_only(tmp_path):

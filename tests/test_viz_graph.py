@@ -96,7 +96,9 @@ def test_boxes_show_parameter_names_shapes_values_and_op_attributes():
     for name, p in model.named_parameters():
         label = nodes(picture)[node_of(picture, name + "<")]
         assert f"{tuple(p.shape)} float32" in label
-        for line in np.array2string(p.data, precision=4, suppress_small=True, max_line_width=48).splitlines():
+        for line in np.array2string(
+            p.numpy(), precision=4, suppress_small=True, max_line_width=48
+        ).splitlines():
             assert line.strip() in label
     assert "axes=(0, 1)" in picture.source  # the Mean op's attribute
     assert "Dense" in picture.source and "ReLU" in picture.source and "MSELoss" in picture.source
@@ -120,7 +122,7 @@ def test_after_backward_leaves_show_their_grad_and_its_norm():
     picture = tg.viz.draw_graph(loss, params=model)
     weight = model[0].weight
     label = nodes(picture)[node_of(picture, "0.weight<")]
-    assert f"0.weight.grad  ‖g‖ {labels.number(float(np.linalg.norm(weight.grad.data)))}" in label
+    assert f"0.weight.grad  ‖g‖ {labels.number(float(np.linalg.norm(weight.grad.numpy())))}" in label
     fresh = small_mlp()
     assert "‖g‖" not in tg.viz.draw_graph(mlp_loss(fresh), params=fresh).source  # no backward yet: no grads
     assert "‖g‖" not in tg.viz.draw_graph(loss, params=model, show_grads=False).source
@@ -200,9 +202,11 @@ def test_record_backward_keeps_exactly_the_gradients_the_engine_computed_and_res
     with tg.viz.record_backward():
         loss.backward()
     assert not tg.autograd.engine.record_gradients
-    expected = 2 * np.tanh(x.data)
-    np.testing.assert_allclose(h._node.grad_output.data, expected, rtol=1e-6)
-    np.testing.assert_allclose(h._node.grad_inputs[0].data, expected * (1 - np.tanh(x.data) ** 2), rtol=1e-6)
+    expected = 2 * np.tanh(x.numpy())
+    np.testing.assert_allclose(h._node.grad_output.numpy(), expected, rtol=1e-6)
+    np.testing.assert_allclose(
+        h._node.grad_inputs[0].numpy(), expected * (1 - np.tanh(x.numpy()) ** 2), rtol=1e-6
+    )
     with pytest.raises(KeyError), tg.viz.record_backward():
         raise KeyError
     assert not tg.autograd.engine.record_gradients
@@ -377,7 +381,7 @@ def test_a_graph_bigger_than_max_nodes_collapses_to_one_box_per_module():
     assert "collapsed: 6 ops and 5 leaves drawn as 6 boxes" in picture.note
     conv = nodes(picture)[node_of(picture, "0: Conv2D")]
     assert "0.weight (4, 1, 3, 3) float32" in conv and "backward step 6" in conv
-    norm = np.sqrt(sum(np.sum(p.grad.data.astype(np.float64) ** 2) for p in model[0].parameters()))
+    norm = np.sqrt(sum(np.sum(p.grad.numpy().astype(np.float64) ** 2) for p in model[0].parameters()))
     assert f"grad ‖g‖ {labels.number(norm)}" in conv
 
 
@@ -421,8 +425,8 @@ def test_a_100000_op_chain_draws_without_recursion():
 def snapshot(root):
     return [
         (
-            t.data.copy(),
-            None if t.grad is None else t.grad.data.copy(),
+            t.numpy().copy(),
+            None if t.grad is None else t.grad.numpy().copy(),
             t._node and t._node.saved,
             t._node and t._node.order,
         )
@@ -435,7 +439,7 @@ def test_drawing_changes_no_value_gradient_or_retained_graph():
     loss = mlp_loss(model)
     loss.backward(retain_graph=True)
     before = snapshot(loss)
-    grads = [p.grad.data.copy() for p in model.parameters()]
+    grads = [p.grad.numpy().copy() for p in model.parameters()]
     for options in ({}, {"backward": True, "color_by": "grad_norm"}, {"max_nodes": 3}):
         tg.viz.draw_graph(loss, params=model, **options).pipe(format="svg")
     after = snapshot(loss)
@@ -445,7 +449,7 @@ def test_drawing_changes_no_value_gradient_or_retained_graph():
         assert s0 is s1 and o0 == o1
     loss.backward()  # the retained graph still works, and gives the same gradients again
     for p, g in zip(model.parameters(), grads):
-        np.testing.assert_allclose(p.grad.data, 2 * g, rtol=1e-6)
+        np.testing.assert_allclose(p.grad.numpy(), 2 * g, rtol=1e-6)
 
 
 @settings(max_examples=25, deadline=None)

@@ -34,7 +34,7 @@ def _bar_heights(fig: Figure) -> dict[str, list[float]]:
 
 def _snapshot(model: nn.Module) -> dict[str, tuple[np.ndarray, np.ndarray | None]]:
     return {
-        name: (p.data.copy(), None if p.grad is None else p.grad.data.copy())
+        name: (p.numpy().copy(), None if p.grad is None else p.grad.numpy().copy())
         for name, p in model.named_parameters()
     }
 
@@ -59,13 +59,13 @@ def test_grad_flow_bars_are_the_gradient_norms_and_means_of_the_weights_in_forwa
     model = _model_after_backward()
     fig = plot_grad_flow(model)
     assert isinstance(fig, Figure)
-    weights = [(n, p) for n, p in model.named_parameters() if p.data.ndim > 1]
+    weights = [(n, p) for n, p in model.named_parameters() if p.numpy().ndim > 1]
     assert [n for n, _ in weights] == ["0.weight", "2.weight", "4.weight"]
 
     heights = _bar_heights(fig)
     assert set(heights) == {"L2 norm", "mean |grad|"}
-    norms = [np.linalg.norm(p.grad.data.astype(np.float64).ravel()) for _, p in weights]
-    means = [np.abs(p.grad.data.astype(np.float64)).mean() for _, p in weights]
+    norms = [np.linalg.norm(p.grad.numpy().astype(np.float64).ravel()) for _, p in weights]
+    means = [np.abs(p.grad.numpy().astype(np.float64)).mean() for _, p in weights]
     np.testing.assert_allclose(heights["L2 norm"], norms, rtol=1e-9)
     np.testing.assert_allclose(heights["mean |grad|"], means, rtol=1e-9)
     assert min(norms) > 0
@@ -86,7 +86,7 @@ def test_grad_flow_marks_the_largest_absolute_gradient_of_each_layer():
     ax = plot_grad_flow(model).axes[0]
     (maxima,) = [c for c in ax.collections if c.get_label() == "max |grad|"]
     levels = [segment[0][1] for segment in maxima.get_segments()]
-    expected = [np.abs(p.grad.data).max() for _, p in model.named_parameters() if p.data.ndim > 1]
+    expected = [np.abs(p.grad.numpy()).max() for _, p in model.named_parameters() if p.numpy().ndim > 1]
     np.testing.assert_allclose(levels, expected, rtol=1e-6)
 
 
@@ -120,7 +120,9 @@ def test_grad_flow_include_bias_draws_every_parameter_and_kind_chooses_the_bars(
     assert [t.get_text() for t in ax.get_xticklabels()] == names
     heights = _bar_heights(fig)
     assert list(heights) == ["L2 norm"]
-    np.testing.assert_allclose(heights["L2 norm"], [np.linalg.norm(p.grad.data) for p in model.parameters()])
+    np.testing.assert_allclose(
+        heights["L2 norm"], [np.linalg.norm(p.grad.numpy()) for p in model.parameters()]
+    )
     assert ax.get_title() == "all of them"
 
     only_mean = _bar_heights(plot_grad_flow(model, kind="mean"))
@@ -133,7 +135,7 @@ def test_grad_flow_accepts_named_parameter_pairs():
     fig = plot_grad_flow(iter(pairs))
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["layer0", "layer2", "layer4"]
     np.testing.assert_allclose(
-        _bar_heights(fig)["L2 norm"], [np.linalg.norm(p.grad.data) for _, p in pairs if p.data.ndim > 1]
+        _bar_heights(fig)["L2 norm"], [np.linalg.norm(p.grad.numpy()) for _, p in pairs if p.numpy().ndim > 1]
     )
     fig_from_generator = plot_grad_flow(model.named_parameters())
     assert [t.get_text() for t in fig_from_generator.axes[0].get_xticklabels()] == [
@@ -157,15 +159,15 @@ def test_grad_flow_changes_neither_parameters_nor_gradients():
     plot_grad_flow(model, include_bias=True)
     for name, param in model.named_parameters():
         data, grad = before[name]
-        np.testing.assert_array_equal(param.data, data)
+        np.testing.assert_array_equal(param.numpy(), data)
         assert param.grad is grads_before[name]
-        np.testing.assert_array_equal(param.grad.data, grad)
-        assert param.grad.data.dtype == grad.dtype
+        np.testing.assert_array_equal(param.grad.numpy(), grad)
+        assert param.grad.numpy().dtype == grad.dtype
 
 
 def test_grad_flow_shows_an_exactly_zero_gradient_at_the_bottom_without_log_warnings(tmp_path):
     model = _model_after_backward()
-    model[0].weight.grad.data[...] = 0.0
+    model[0].weight.grad.numpy()[...] = 0.0
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fig = plot_grad_flow(model)
@@ -184,7 +186,7 @@ def test_grad_flow_shows_an_exactly_zero_gradient_at_the_bottom_without_log_warn
 def test_grad_flow_with_every_gradient_zero_still_draws():
     model = _model_after_backward()
     for p in model.parameters():
-        p.grad.data[...] = 0.0
+        p.grad.numpy()[...] = 0.0
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fig = plot_grad_flow(model)
@@ -194,7 +196,7 @@ def test_grad_flow_with_every_gradient_zero_still_draws():
 
 def test_grad_flow_marks_a_non_finite_gradient_at_the_top():
     model = _model_after_backward()
-    model[2].weight.grad.data[0, 0] = np.inf
+    model[2].weight.grad.numpy()[0, 0] = np.inf
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fig = plot_grad_flow(model, kind="norm")

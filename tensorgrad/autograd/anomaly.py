@@ -49,7 +49,7 @@ def check_gradients(node: Any, grads: tuple[Any, ...]) -> None:
     for position, grad in enumerate(grads):
         if grad is None:
             continue
-        array = grad.data
+        array = grad.array
         if np.issubdtype(array.dtype, np.inexact) and not np.isfinite(array).all():
             kind = "nan" if np.isnan(array).any() else "inf"
             raise AnomalyError(

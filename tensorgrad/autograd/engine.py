@@ -47,19 +47,19 @@ def backward(
     leaves, grads = _propagate([root], [seed], retain, create_graph, targets=None)
     with grad_mode.set_grad_enabled(create_graph):
         # arrays that already have an owner: the caller's gradient, and what earlier leaves took
-        owned = {id(_owner(seed.data))}
+        owned = {id(_owner(seed.array))}
         for leaf in leaves:
             g = _leaf_gradient(leaf, grads[id(leaf)])
             if leaf.grad is not None:
                 leaf.grad = leaf.grad + g
                 continue
-            owner = _owner(g.data)
-            if not create_graph and (id(owner) in owned or not g.data.flags.writeable):
+            owner = _owner(g.array)
+            if not create_graph and (id(owner) in owned or not g.array.flags.writeable):
                 # the graph can hand one array (or views of it) to several leaves, and broadcasting
                 # gives read-only views: each leaf gets its own writable .grad, so in-place updates
                 # of one (clipping, zeroing) never touch another
-                g = wrap(g.data.copy())
-                owner = g.data
+                g = wrap(g.array.copy())
+                owner = g.array
             owned.add(id(owner))
             leaf.grad = g
 

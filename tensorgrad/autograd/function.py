@@ -44,15 +44,6 @@ def check_in_place(op: str, what: str, x: Tensor, value: Any, fix: str) -> None:
         )
 
 
-def writable_array(t: Tensor) -> np.ndarray:
-    """``t``'s array, ready to be written in place. A 0-d result of an op may hold a numpy scalar, which is
-    immutable: it becomes a 0-d array first (nothing else holds that scalar, so this is the same as writing
-    in place), so ``counts[i, j] += 1`` and ``total += loss`` work on 0-d tensors too."""
-    if isinstance(t.data, np.generic):
-        t.data = np.array(t.data)
-    return t.data
-
-
 def mark_modified(t: Tensor) -> None:
     """Record that ``t``'s array was just changed in place (``+=``, ``x[i] = v``, ``copy_``, ...): a node made
     before now that uses ``t`` would compute a wrong gradient, and the engine says so instead."""
@@ -87,20 +78,21 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
-        for t in inputs:
-            if not isinstance(t, Tensor):  # every op accepts array-likes (numpy arrays, lists, numbers)
-                inputs = tuple(map(operand, inputs))
-                break
         fn = _new(cls)
         try:  # the common shapes of call spelled out: calls with * and ** unpacking are slower
             if params:
-                data = fn.forward(*[t.data for t in inputs], **params)
+                data = fn.forward(*[t.array for t in inputs], **params)
             elif len(inputs) == 2:
-                data = fn.forward(inputs[0].data, inputs[1].data)
+                data = fn.forward(inputs[0].array, inputs[1].array)
             elif len(inputs) == 1:
-                data = fn.forward(inputs[0].data)
+                data = fn.forward(inputs[0].array)
             else:
-                data = fn.forward(*[t.data for t in inputs])
+                data = fn.forward(*[t.array for t in inputs])
+        except AttributeError:  # an input without .array: not a Tensor (or a bug inside forward)
+            if all(isinstance(t, Tensor) for t in inputs):
+                raise
+            # every op accepts array-likes (numpy arrays, lists, numbers) where it accepts a Tensor
+            return cls.apply(*map(operand, inputs), **params)
         except (ValueError, IndexError, TypeError) as err:  # numpy's complaint, in the op's words
             kind = next(k for k in (ValueError, IndexError, TypeError) if isinstance(err, k))
             raise kind(cls.explain(err, inputs, params)) from None

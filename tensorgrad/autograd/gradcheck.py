@@ -47,7 +47,7 @@ def gradcheck(
     projections = [rng.standard_normal(o.shape) for o in outputs]
 
     def projected(*values: Any) -> float:
-        return float(sum(np.sum(v * o.data) for v, o in zip(projections, _as_tuple(fn(*values)))))
+        return float(sum(np.sum(v * o.array) for v, o in zip(projections, _as_tuple(fn(*values)))))
 
     differentiable = [(o, v) for o, v in zip(outputs, projections) if o.requires_grad]
     if differentiable:
@@ -63,7 +63,7 @@ def gradcheck(
     for i, g in zip(checked, analytic):
         x = args[i]
         numeric = _numeric_gradient(projected, args, x, eps)
-        got = np.zeros(x.shape) if g is None else g.data
+        got = np.zeros(x.shape) if g is None else g.array
         bad = np.abs(got - numeric) > atol + rtol * np.abs(numeric)
         if bad.any():
             index = tuple(int(k) for k in np.argwhere(bad)[0])
@@ -146,8 +146,8 @@ def _numeric_gradient(
     numeric = np.zeros(x.shape)
     if x.size == 0:
         return numeric
-    flat = x.data.reshape(-1)  # a view: perturbing it perturbs x
-    if not np.shares_memory(flat, x.data):
+    flat = x.array.reshape(-1)  # a view: perturbing it perturbs x
+    if not np.shares_memory(flat, x.array):
         raise ValueError("gradcheck: inputs must be contiguous arrays")
     with grad_mode.no_grad():
         for k in range(flat.size):

@@ -74,7 +74,7 @@ class TensorDataset(Dataset):
 
 
 def _as_numpy(array: Any, position: int) -> np.ndarray:
-    result = array.data if isinstance(array, Tensor) else np.asarray(array)
+    result = array.array if isinstance(array, Tensor) else np.asarray(array)
     if result.ndim == 0:
         raise ValueError(
             f"TensorDataset: array {position} is a scalar; each array needs an axis 0 of examples"

@@ -141,7 +141,7 @@ def default_collate(examples: list[Any]) -> Any:
         return tuple(default_collate([e[k] for e in examples]) for k in range(len(first)))
     if isinstance(first, Mapping):
         return {key: default_collate([e[key] for e in examples]) for key in first}
-    arrays = [e.data if isinstance(e, Tensor) else np.asarray(e) for e in examples]
+    arrays = [e.array if isinstance(e, Tensor) else np.asarray(e) for e in examples]
     shapes = {a.shape for a in arrays}
     if len(shapes) != 1:
         raise ValueError(f"default_collate: cannot stack examples of different shapes {sorted(shapes)}")
@@ -154,7 +154,7 @@ def to_tensors(batch: Any) -> Any:
         return tuple(to_tensors(b) for b in batch)
     if isinstance(batch, Mapping):
         return {key: to_tensors(value) for key, value in batch.items()}
-    array = batch.data if isinstance(batch, Tensor) else np.asarray(batch)
+    array = batch.array if isinstance(batch, Tensor) else np.asarray(batch)
     if array.dtype == np.float64:
         array = array.astype(np.float32)
     return from_numpy(array)

@@ -96,7 +96,7 @@ def _start_point(fn: Any, start: Any, function: str) -> np.ndarray:
             raise ValueError(f"{function}: give a start point (x, y); only a Surface has a default start")
         start = fn.start
     try:
-        point = np.array(start.data if isinstance(start, Tensor) else start, dtype=np.float64)
+        point = np.array(start.array if isinstance(start, Tensor) else start, dtype=np.float64)
     except (TypeError, ValueError):
         raise TypeError(f"{function}: start must be a pair of numbers (x, y), got {start!r}") from None
     if point.shape != (2,) or not np.isfinite(point).all():
@@ -199,7 +199,7 @@ def optimize_path(
     # overflow on the way out is expected when a run diverges: it is detected below, not warned about
     with enable_grad(), np.errstate(over="ignore", invalid="ignore"):
         for k in range(steps + 1):
-            here = param.data.copy()
+            here = param.array.copy()
             if not (np.isfinite(here).all() and np.abs(here).max() <= BOUND):
                 diverged = True
                 break
@@ -207,7 +207,7 @@ def optimize_path(
             loss = _loss(fn, param)
             loss.backward()
             value = float(loss.item())
-            grad = param.grad.data if param.grad is not None else np.zeros(2)
+            grad = param.grad.array if param.grad is not None else np.zeros(2)
             norm = float(np.sqrt(np.sum(np.square(grad, dtype=np.float64))))
             if not np.isfinite([value, norm]).all():
                 if k == 0:

@@ -392,7 +392,7 @@ def _accepts_seed(objective: Callable[..., Any]) -> bool:
 def _metric(value: Any, name: str, setting: dict[str, Any]) -> float:
     """One metric as a float; non-finite becomes nan; anything else is a TypeError naming the setting."""
     if isinstance(value, Tensor | np.ndarray) and np.size(value) == 1:
-        value = np.asarray(value.data if isinstance(value, Tensor) else value).item()
+        value = np.asarray(value.array if isinstance(value, Tensor) else value).item()
     if not _is_number(value):
         raise TypeError(
             f"sweep: the objective must return a number or a dict of numbers; metric {name!r} is "

@@ -44,10 +44,10 @@ def train_xor(
         loss.backward()
         with no_grad():
             for param in params:
-                param.data -= lr * param.grad.data
+                param.array -= lr * param.grad.array
         losses.append(loss.item())
         if report is not None and (epoch % every == 0 or epoch == 1):
             report(epoch, losses[-1])
     with no_grad():
-        predictions = ((x @ w1 + b1).tanh() @ w2 + b2).sigmoid().data
+        predictions = ((x @ w1 + b1).tanh() @ w2 + b2).sigmoid().array
     return losses, predictions

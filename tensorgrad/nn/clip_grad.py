@@ -16,7 +16,7 @@ from ..tensor import Tensor
 
 def _grads(parameters: Tensor | Iterable[Tensor]) -> list[np.ndarray]:
     params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
-    return [p.grad.data for p in params if p.grad is not None]
+    return [p.grad.array for p in params if p.grad is not None]
 
 
 def clip_grad_norm_(

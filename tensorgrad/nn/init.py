@@ -59,7 +59,7 @@ def fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
 
 
 def _fill(tensor: Tensor, values: np.ndarray | float) -> Tensor:
-    tensor.data[...] = values
+    tensor.array[...] = values
     return tensor
 
 

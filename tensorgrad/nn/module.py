@@ -275,7 +275,7 @@ class Module:
             if set_to_none:
                 param.grad = None
             elif param.grad is not None:
-                param.grad.data[...] = 0
+                param.grad.array[...] = 0
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Freeze (False) or unfreeze (True) every parameter; return self."""
@@ -297,10 +297,10 @@ class Module:
         if not np.issubdtype(target, np.floating):
             raise TypeError(f"to({target}): modules can only be cast to a floating-point dtype")
         for tensor in [*self.parameters(), *self.buffers()]:
-            if np.issubdtype(tensor.data.dtype, np.floating):
-                tensor.data = tensor.data.astype(target)
+            if np.issubdtype(tensor.array.dtype, np.floating):
+                tensor.array = tensor.array.astype(target)
                 if tensor.grad is not None:
-                    tensor.grad.data = tensor.grad.data.astype(target)
+                    tensor.grad.array = tensor.grad.array.astype(target)
         return self
 
     def float(self) -> Module:
@@ -319,7 +319,7 @@ class Module:
         PyTorch, a submodule registered under two names (or a parameter shared by two modules) is saved under
         each of its names, so a PyTorch ``state_dict`` of the same model has the same keys.
         """
-        return {key: tensor.data.copy() for key, tensor in self._state_tensors().items()}
+        return {key: tensor.array.copy() for key, tensor in self._state_tensors().items()}
 
     def _state_tensors(self, prefix: str = "", into: dict[str, Tensor] | None = None) -> dict[str, Tensor]:
         tensors: dict[str, Tensor] = {} if into is None else into
@@ -351,7 +351,7 @@ class Module:
         for key, target in own.items():
             if key in state_dict:
                 value = np.asarray(
-                    state_dict[key].data if isinstance(state_dict[key], Tensor) else state_dict[key]
+                    state_dict[key].array if isinstance(state_dict[key], Tensor) else state_dict[key]
                 )
                 if value.shape != target.shape:
                     mismatched.append(
@@ -368,7 +368,7 @@ class Module:
                 f"(nothing was loaded):\n  " + "\n  ".join(problems)
             )
         for key, value in values.items():
-            own[key].data[...] = value
+            own[key].array[...] = value
         return IncompatibleKeys(missing, unexpected)
 
     # ----------------------------------------------------------------- printing

@@ -84,7 +84,7 @@ def summary(model: Module, input_shape: tuple[int, ...], dtype: Any = np.float32
     for name, module in model.named_modules():
         if module is model and any(True for _ in model.children()):
             continue
-        own = sum(p.data.size for p in module.parameters(recurse=False))
+        own = sum(p.array.size for p in module.parameters(recurse=False))
 
         def record(mod: Module, inputs: Any, output: Any, name: str = name, own: int = own) -> None:
             calls.append((name, type(mod).__name__, _shape_of(output), own))
@@ -103,7 +103,7 @@ def summary(model: Module, input_shape: tuple[int, ...], dtype: Any = np.float32
     params = list(model.parameters())
     return ModelSummary(
         rows=calls,
-        total_params=sum(p.data.size for p in params),
-        trainable_params=sum(p.data.size for p in params if p.requires_grad),
+        total_params=sum(p.array.size for p in params),
+        trainable_params=sum(p.array.size for p in params if p.requires_grad),
         input_shape=tuple(input_shape),
     )

@@ -323,7 +323,7 @@ def minimum(a: Any, b: Any) -> Tensor:
 
 def where(condition: Any, x: Any, y: Any) -> Tensor:
     """Elements of ``x`` where ``condition`` is true, else of ``y`` (broadcasting all three)."""
-    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    cond = condition.array if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != np.bool_:
         raise TypeError(f"where: the condition must be boolean, got dtype {cond.dtype}")
     x, y = _pair(x, y)
@@ -334,7 +334,7 @@ def masked_fill(x: Any, mask: Any, value: Any) -> Tensor:
     """PyTorch's ``masked_fill``: ``value`` where the boolean ``mask`` (broadcast to ``x``) is true, else
     ``x``; the gradient flows to ``x`` where the mask is false."""
     x = operand(x)
-    cond = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
+    cond = np.asarray(mask.array if isinstance(mask, Tensor) else mask)
     if cond.dtype != np.bool_:
         raise TypeError(f"masked_fill: the mask must be boolean, got dtype {cond.dtype}")
     try:
@@ -420,21 +420,21 @@ def astype(a: Tensor, dtype: Any) -> Tensor:
     if dtype == a.dtype:
         return a
     if dtype.kind != "f":
-        return wrap(a.data.astype(dtype))
+        return wrap(a.array.astype(dtype))
     return Cast.apply(a, dtype=dtype)
 
 
 def clone(a: Tensor) -> Tensor:
     """A copy of ``a``'s data that stays in the graph (the gradient flows back to ``a``)."""
-    if a.data.dtype.kind != "f":
-        return wrap(a.data.copy())
-    return Cast.apply(a, dtype=a.data.dtype)
+    if a.array.dtype.kind != "f":
+        return wrap(a.array.copy())
+    return Cast.apply(a, dtype=a.array.dtype)
 
 
 def compare(op: np.ufunc, a: Any, b: Any) -> Tensor:
     """A boolean tensor from a comparison ufunc; never part of the graph."""
-    a_data = a.data if isinstance(a, Tensor) else a
-    b_data = b.data if isinstance(b, Tensor) else b
+    a_data = a.array if isinstance(a, Tensor) else a
+    b_data = b.array if isinstance(b, Tensor) else b
     try:
         return wrap(op(a_data, b_data))
     except ValueError:
@@ -444,7 +444,7 @@ def compare(op: np.ufunc, a: Any, b: Any) -> Tensor:
 
 
 def logical_not(a: Tensor) -> Tensor:
-    return wrap(np.logical_not(a.data))
+    return wrap(np.logical_not(a.array))
 
 
 def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
@@ -457,10 +457,10 @@ def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     else:
         a = Tensor(a)
         b = lift(b, a)
-    if a.data.dtype is not b.data.dtype:
-        kind_a, kind_b = a.data.dtype.kind, b.data.dtype.kind
+    if a.array.dtype is not b.array.dtype:
+        kind_a, kind_b = a.array.dtype.kind, b.array.dtype.kind
         if kind_a in "iub" and kind_b == "f":
-            a = wrap(a.data.astype(b.data.dtype))
+            a = wrap(a.array.astype(b.array.dtype))
         elif kind_b in "iub" and kind_a == "f":
-            b = wrap(b.data.astype(a.data.dtype))
+            b = wrap(b.array.astype(a.array.dtype))
     return a, b

@@ -182,7 +182,7 @@ class BinaryCrossEntropy(Function):
 
     def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
         x, y = self.inputs
-        scale = _elementwise_scale(g, self.reduction, x.data.size, self.weight)
+        scale = _elementwise_scale(g, self.reduction, x.array.size, self.weight)
         gx = (x - y) / clip(x * (1 - x), min=_BCE_EPSILON) * scale if x.requires_grad else None
         gy = None
         if y.requires_grad:
@@ -231,7 +231,7 @@ class BinaryCrossEntropyWithLogits(Function):
 
     def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
         x, y = self.inputs
-        scale = _elementwise_scale(g, self.reduction, x.data.size, self.weight)
+        scale = _elementwise_scale(g, self.reduction, x.array.size, self.weight)
         pw = self.pos_weight
         gx = gy = None
         if x.requires_grad:
@@ -272,7 +272,7 @@ def cross_entropy(
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     w = _class_weight("cross_entropy", weight, x, axis)
     params = {"weight": w, "smoothing": float(label_smoothing), "reduction": reduction, "axis": axis}
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    t = target.array if isinstance(target, Tensor) else np.asarray(target)
     if t.dtype.kind == "f":
         _check_probabilities(x, t, axis)
         if ignore_index >= 0:
@@ -304,7 +304,7 @@ def nll_loss(
     x, axis = _logits("nll_loss", input)
     _check_reduction("nll_loss", reduction)
     w = _class_weight("nll_loss", weight, x, axis)
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    t = target.array if isinstance(target, Tensor) else np.asarray(target)
     labels, valid = _class_indices("nll_loss", x, t, axis, ignore_index)
     return NLLLoss.apply(x, labels=labels, valid=valid, weight=w, reduction=reduction, axis=axis)
 
@@ -319,10 +319,10 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None, reduction:
     op = "binary_cross_entropy"
     x, y = _pair_of_same_shape(op, input, target)
     _check_reduction(op, reduction)
-    if not np.all((x.data >= 0) & (x.data <= 1)):
+    if not np.all((x.array >= 0) & (x.array <= 1)):
         raise ValueError(
             f"{op}: input values must be probabilities in [0, 1], got values in "
-            f"[{np.nanmin(x.data)}, {np.nanmax(x.data)}]{' (and nan)' if np.isnan(x.data).any() else ''}. "
+            f"[{np.nanmin(x.array)}, {np.nanmax(x.array)}]{' (and nan)' if np.isnan(x.array).any() else ''}. "
             "Apply sigmoid first, or pass the logits to binary_cross_entropy_with_logits (more stable)."
         )
     w = _broadcast_constant(op, "weight", weight, x)
@@ -448,7 +448,7 @@ def _neg_log_softmax(x: np.ndarray, top: np.ndarray, log_total: np.ndarray) -> n
 
 def _huber(diff: Tensor, delta: float) -> Tensor:
     size = abs(diff)
-    return where(size.data < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta))
+    return where(size.array < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta))
 
 
 def _reduce(losses: Tensor, reduction: str) -> Tensor:
@@ -506,7 +506,7 @@ def _samples_shape(x: Tensor, axis: int) -> tuple[int, ...]:
 def _class_weight(op: str, weight: Any, x: Tensor, axis: int) -> np.ndarray | None:
     if weight is None:
         return None
-    w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=x.dtype)
+    w = np.asarray(weight.array if isinstance(weight, Tensor) else weight, dtype=x.dtype)
     classes = x.shape[axis]
     if w.shape != (classes,):
         raise ValueError(
@@ -603,7 +603,7 @@ def _broadcast_constant(op: str, name: str, value: Any, x: Tensor) -> np.ndarray
     """``weight`` / ``pos_weight`` as an array of the input's dtype that broadcasts to the input's shape."""
     if value is None:
         return None
-    v = np.asarray(value.data if isinstance(value, Tensor) else value, dtype=x.dtype)
+    v = np.asarray(value.array if isinstance(value, Tensor) else value, dtype=x.dtype)
     try:
         fits = np.broadcast_shapes(v.shape, x.shape) == x.shape
     except ValueError:

@@ -68,7 +68,7 @@ class BatchNorm(Function):
         weight = self.inputs[1] if self.weighted else None
         bias = self.inputs[-1] if self.biased else None
         xhat, inv_std = _as_nodes(self)
-        axes, count = self.axes, x.data.size // inv_std.data.size
+        axes, count = self.axes, x.array.size // inv_std.array.size
         g_sum = sum(g, axes, keepdims=True)
         g_xhat = None
         if x.requires_grad or (weight is not None and weight.requires_grad):
@@ -99,7 +99,7 @@ class InvStd(Function):
 
     def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
         xhat, inv_std = _as_nodes(self)
-        count = self.inputs[0].data.size // inv_std.data.size
+        count = self.inputs[0].array.size // inv_std.array.size
         return (g * inv_std * inv_std * xhat * (-1.0 / count),)
 
 
@@ -140,7 +140,7 @@ def batch_norm(
     """Batch normalisation over dimension 1 (channels) of an input of shape (N, C), (N, C, L) or
     (N, C, H, W), as PyTorch's ``F.batch_norm``.
 
-    ``running_mean`` / ``running_var``: numpy arrays of shape (C,) (or Tensors: their ``.data``), or None.
+    ``running_mean`` / ``running_var``: numpy arrays of shape (C,) (or Tensors: their ``.array``), or None.
     ``training=True`` normalises with the batch's statistics and, when they are given, updates them in
     place: running = (1 - momentum) running + momentum * batch statistic (unbiased variance).
     ``training=False`` normalises with them. ``weight`` and ``bias`` (shape (C,)) scale and shift the result.
@@ -160,14 +160,14 @@ def batch_norm(
     shape = (1, channels) + (1,) * (x.ndim - 2)
     axes = (0, *range(2, x.ndim))
     if training:
-        count = x.data.size // channels
+        count = x.array.size // channels
         if count <= 1:
             raise ValueError(
                 f"batch_norm: Expected more than 1 value per channel when training, got input of shape "
                 f"{x.shape}"
             )
-        batch_mean = x.data.mean(axis=axes, keepdims=True)
-        xhat = x.data - batch_mean
+        batch_mean = x.array.mean(axis=axes, keepdims=True)
+        xhat = x.array - batch_mean
         var = (xhat * xhat).mean(axis=axes, keepdims=True)
         inv_std = 1.0 / np.sqrt(var + eps)
         xhat *= inv_std
@@ -222,7 +222,7 @@ def _running(name: str, value: Any, x: Tensor) -> np.ndarray | None:
     """A running statistic as the array to read and update in place (shape (C,)), or None."""
     if value is None:
         return None
-    array = value.data if isinstance(value, Tensor) else value
+    array = value.array if isinstance(value, Tensor) else value
     if not isinstance(array, np.ndarray) or array.dtype.kind != "f":
         raise TypeError(
             f"batch_norm: {name} must be a floating numpy array or Tensor of shape ({x.shape[1]},) (it is "

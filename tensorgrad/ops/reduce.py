@@ -245,7 +245,7 @@ def _extreme(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: bool | None, 
         normalize_axes(along, 0, op)  # dim 0 or -1: a 0-d tensor is its own maximum, at index 0
         return ValuesIndices(x, wrap(np.zeros((), np.int64)))
     (d,) = normalize_axes(along, x.ndim, op)
-    picked = (np.argmax if op == "max" else np.argmin)(x.data, axis=d, keepdims=True)
+    picked = (np.argmax if op == "max" else np.argmin)(x.array, axis=d, keepdims=True)
     values = gather_along(x, d, picked)  # the gradient goes to the index picked, as in PyTorch
     if not _keep(keepdims, keepdim):
         values, picked = reshape(values, picked.shape[:d] + picked.shape[d + 1 :]), picked.squeeze(d)
@@ -282,7 +282,7 @@ def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = 
 
 def _order(x: Tensor, d: int, descending: bool) -> np.ndarray:
     """The int64 positions that sort ``x`` along ``d``, equal values in their order."""
-    data = x.data.astype(np.int64) if x.dtype.kind in "bu" else x.data  # so that -data is the reverse order
+    data = x.array.astype(np.int64) if x.dtype.kind in "bu" else x.array  # so that -data is the reverse order
     return np.argsort(-data if descending else data, axis=d, kind="stable").astype(np.int64, copy=False)
 
 
@@ -316,7 +316,7 @@ def argmax(
     ax = axis if dim is None else dim
     if ax is not None:
         (ax,) = normalize_axes(ax, x.ndim, "argmax")
-    return wrap(np.argmax(x.data, axis=ax, keepdims=_keep(keepdims, keepdim)))
+    return wrap(np.argmax(x.array, axis=ax, keepdims=_keep(keepdims, keepdim)))
 
 
 def argmin(
@@ -332,7 +332,7 @@ def argmin(
     ax = axis if dim is None else dim
     if ax is not None:
         (ax,) = normalize_axes(ax, x.ndim, "argmin")
-    return wrap(np.argmin(x.data, axis=ax, keepdims=_keep(keepdims, keepdim)))
+    return wrap(np.argmin(x.array, axis=ax, keepdims=_keep(keepdims, keepdim)))
 
 
 def softmax(x: Tensor, axis: int = -1, *, dim: int | None = None) -> Tensor:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.function import Function, check_in_place, mark_modified, writable_array
+from ..autograd.function import Function, check_in_place, mark_modified
 from ..tensor import Tensor, as_array, lift, operand, wrap
 
 
@@ -75,7 +75,7 @@ class BroadcastTo(Function):
 
 def sum_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
     """Sum ``x`` down to ``shape`` (the inverse of broadcasting); returns ``x`` itself if already there."""
-    if x.data.shape == shape:
+    if x.array.shape == shape:
         return x
     return SumTo.apply(x, shape=shape)
 
@@ -84,7 +84,7 @@ def broadcast_to(x: Tensor, shape: Sequence[int]) -> Tensor:
     """``x`` broadcast to ``shape`` (numpy rules)."""
     x = operand(x)
     shape = tuple(shape)
-    if x.data.shape == shape:
+    if x.array.shape == shape:
         return x
     return BroadcastTo.apply(x, shape=shape)
 
@@ -121,7 +121,7 @@ def reshape(x: Tensor, shape: Any) -> Tensor:
     """``x`` with a new shape of the same size (one dimension may be -1)."""
     x = operand(x)
     shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
-    if x.data.shape == shape:
+    if x.array.shape == shape:
         return x
     return Reshape.apply(x, shape=shape)
 
@@ -167,13 +167,13 @@ def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
 
 def reverse_dims(x: Tensor) -> Tensor:
     """The dimensions in reverse order (``.T``: the transpose of a matrix)."""
-    ndim = x.data.ndim
+    ndim = x.array.ndim
     return x if ndim < 2 else Permute.apply(x, axes=tuple(range(ndim - 1, -1, -1)))
 
 
 def matrix_transpose(x: Tensor) -> Tensor:
     """The last two dimensions swapped (``.mT``: a batch of matrices transposed)."""
-    ndim = x.data.ndim
+    ndim = x.array.ndim
     if ndim < 2:
         raise ValueError(f"mT: needs at least 2 dimensions, got shape {x.shape}")
     return Permute.apply(x, axes=(*range(ndim - 2), ndim - 1, ndim - 2))
@@ -242,7 +242,7 @@ def _as_index(index: Any) -> Any:
 
 def _as_index_part(part: Any) -> Any:
     if isinstance(part, Tensor):
-        part = part.data
+        part = part.array
     elif isinstance(part, list):
         part = np.asarray(part)
     if isinstance(part, np.ndarray) and part.dtype.kind not in "iub":
@@ -265,7 +265,7 @@ def gather(x: Tensor, dim: int, index: Any) -> Tensor:
     """PyTorch's ``gather``: ``out[i][j] = x[index[i][j]][j]`` for ``dim=0`` (and so on), ``index`` an integer
     tensor with as many dimensions as ``x`` and no larger than it outside ``dim``."""
     x = operand(x)
-    picked = np.asarray(index.data if isinstance(index, Tensor) else index)
+    picked = np.asarray(index.array if isinstance(index, Tensor) else index)
     (d,) = normalize_axes(dim, x.ndim, "gather")
     if picked.dtype.kind not in "iu" or picked.ndim != x.ndim:
         raise ValueError(
@@ -284,7 +284,7 @@ def gather(x: Tensor, dim: int, index: Any) -> Tensor:
 def one_hot(labels: Any, num_classes: int = -1) -> Tensor:
     """PyTorch's ``F.one_hot``: int64 class labels of any shape -> an int64 tensor with one more, last
     dimension of size ``num_classes`` (-1: one more than the largest label), 1 at each label."""
-    array = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
+    array = np.asarray(labels.array if isinstance(labels, Tensor) else labels)
     if array.dtype.kind not in "iu":
         raise TypeError(f"one_hot: class labels must be integers, got dtype {array.dtype}")
     if num_classes == -1:
@@ -313,7 +313,7 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
         "parameters).",
     )
     try:
-        writable_array(x)[_as_index(index)] = value.data if isinstance(value, Tensor) else value
+        x.numpy()[_as_index(index)] = value.array if isinstance(value, Tensor) else value
         mark_modified(x)
     except (ValueError, IndexError) as err:
         raise type(err)(f"setitem: {err} (tensor of shape {tuple(x.shape)})") from None

@@ -7,7 +7,7 @@ group does not set them. ``state`` maps each parameter to a dict of what the alg
 
 ``step()`` walks the groups, reads the hyperparameters of each group at that moment (so schedulers and
 per-group learning rates just work), skips parameters whose ``grad`` is None, and calls the subclass's
-``_update(param, grad, state, group)`` with plain numpy arrays. Updates change ``param.data`` in place,
+``_update(param, grad, state, group)`` with plain numpy arrays. Updates change ``param.array`` in place,
 outside the graph, as PyTorch's ``torch.no_grad()`` updates do.
 
 ``state_dict()`` has PyTorch's layout: ``{"state": {index: {name: value}}, "param_groups": [{hyper...,
@@ -139,10 +139,10 @@ class Optimizer:
                     continue
                 if set_to_none:
                     p.grad = None
-                elif grad.grad_fn is None and grad.data.flags.writeable:
-                    grad.data[...] = 0
+                elif grad.grad_fn is None and grad.array.flags.writeable:
+                    grad.array[...] = 0
                 else:  # a gradient with a graph of its own (create_graph=True) or a read-only array
-                    p.grad = Tensor(np.zeros_like(grad.data))
+                    p.grad = Tensor(np.zeros_like(grad.array))
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient, once; return the closure's loss (or None).
@@ -161,7 +161,7 @@ class Optimizer:
                 state = self.state.get(p)
                 if state is None:
                     state = self.state[p] = {}
-                self._update(p.data, p.grad.data, state, group)
+                self._update(p.array, p.grad.array, state, group)
         return loss
 
     def _update(
@@ -251,7 +251,7 @@ class Optimizer:
         if name in self.scalar_state:
             return value.item() if isinstance(value, (np.ndarray, np.generic)) else value
         if isinstance(value, Tensor):
-            value = value.data
+            value = value.array
         if isinstance(value, np.ndarray):
             if value.shape != p.shape:
                 raise ValueError(

@@ -68,9 +68,9 @@ def scalar(loss: Any, op: str) -> float:
     """The value of a loss as a Python float; a clear error when loss_fn returned no scalar Tensor."""
     if not isinstance(loss, Tensor):
         raise TypeError(f"{op}: loss_fn must return a scalar Tensor, got {type(loss).__name__}")
-    if loss.data.size != 1:
+    if loss.array.size != 1:
         raise ValueError(
             f"{op}: loss_fn returned a tensor of shape {loss.shape}; expected a scalar (the batch mean: "
             "use reduction='mean')"
         )
-    return loss.data.item()
+    return loss.array.item()

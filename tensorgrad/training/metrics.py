@@ -61,7 +61,7 @@ RESERVED_KEYS = frozenset({"loss", "lr", "time", "epoch"})
 
 def _numpy(value: Any, what: str) -> np.ndarray:
     if isinstance(value, Tensor):
-        return value.data
+        return value.array
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as err:

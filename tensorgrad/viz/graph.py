@@ -248,9 +248,9 @@ class _Drawing:
         """The gradient to show for ``t``: ``.grad`` for leaves (and retained inner tensors), else what the
         recorded backward pass delivered to its node."""
         if t.grad is not None:
-            return t.grad.data
+            return t.grad.array
         if t._node is not None and t._node.grad_output is not None:
-            return t._node.grad_output.data
+            return t._node.grad_output.array
         return None
 
     def name_of(self, t: Tensor) -> str:
@@ -379,7 +379,7 @@ class _Drawing:
         if attributes:
             rows.append(("attrs", labels.packed(attributes)))
         name = f"{t.name}: " if t.name else ""
-        rows.append(("value", [name + labels.shape_text(t.shape, t.dtype), *self.values(t.data)]))
+        rows.append(("value", [name + labels.shape_text(t.shape, t.dtype), *self.values(t.array)]))
         rows.extend(self.grad_rows(t, "grad"))
         root = any(t is r for r in self.roots)
         self.widths[id(t)] = labels.box_width(rows)
@@ -390,7 +390,7 @@ class _Drawing:
         kind = "parameter" if t.requires_grad else "leaf"
         rows = [
             ("header", [name]),
-            ("value", [labels.shape_text(t.shape, t.dtype), *self.values(t.data)]),
+            ("value", [labels.shape_text(t.shape, t.dtype), *self.values(t.array)]),
             *self.grad_rows(t, f"{name}.grad"),
         ]
         self.widths[id(t)] = labels.box_width(rows)
@@ -426,7 +426,7 @@ class _Drawing:
         parts = [f"#{node.order}" if node.order is not None else "#?"]
         g = node.grad_inputs[i] if node.grad_inputs is not None else None
         if g is not None:
-            parts.append(f"{tuple(g.shape)} ‖g‖ {labels.number(labels.norm(g.data))}")
+            parts.append(f"{tuple(g.shape)} ‖g‖ {labels.number(labels.norm(g.array))}")
         else:
             parts.append(str(tuple(x.shape)))
         return "  ".join(parts)

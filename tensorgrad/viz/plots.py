@@ -84,15 +84,15 @@ def _grad_stats(named: list[tuple[str, Tensor]], include_bias: bool) -> list[tup
     """(name, L2 norm, mean |grad|, max |grad|) per plotted parameter, computed in float64 on copies."""
     stats = []
     for name, param in named:
-        if param.grad is None or param.data.size == 0 or (not include_bias and param.data.ndim < 2):
+        if param.grad is None or param.array.size == 0 or (not include_bias and param.array.ndim < 2):
             continue
-        grad = np.asarray(param.grad.data, dtype=np.float64)  # float64: a float32 norm could overflow
+        grad = np.asarray(param.grad.array, dtype=np.float64)  # float64: a float32 norm could overflow
         magnitude = np.abs(grad)  # a new array: the gradient itself is only read
         stats.append(
             (name, float(np.linalg.norm(grad.ravel())), float(magnitude.mean()), float(magnitude.max()))
         )
     if not stats:
-        if not include_bias and any(p.grad is not None and p.data.size for _, p in named):
+        if not include_bias and any(p.grad is not None and p.array.size for _, p in named):
             raise ValueError(
                 "plot_grad_flow: no weight (a parameter with ndim > 1) has a gradient; only 1-D parameters "
                 "(biases, normalisation scales) do: pass include_bias=True to plot them"
