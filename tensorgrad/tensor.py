@@ -3,7 +3,8 @@
 A Tensor holds ``array`` (its values, an ``np.ndarray``), ``requires_grad``, ``grad`` (a Tensor, filled by
 backward) and, when an op made it while grad mode was on, the graph node that made it (``grad_fn``). As in
 PyTorch, ``t.data`` is another Tensor sharing ``t``'s values outside the graph; ``t.numpy()`` is the array.
-Operators and methods are thin: each one delegates to a function in ``tensorgrad.ops``, where the op and its gradient live.
+Operators and methods are thin: each one delegates to a function in ``tensorgrad.ops``, where the op and its
+gradient live.
 
 dtype rules (as PyTorch): Python floats become float32, Python ints int64, Python bools bool; numpy
 arrays keep their dtype (so float64 data stays float64 for gradcheck). Only floating-point tensors can
