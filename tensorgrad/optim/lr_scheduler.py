@@ -15,26 +15,61 @@ each multiplies in its own factor. Without chaining or outside changes the value
 given in each docstring (up to float rounding).
 
 ``ReduceLROnPlateau`` is different: it reacts to a metric, ``scheduler.step(val_loss)``.
+
+``step(epoch)`` (deprecated in PyTorch, and warned about as there) jumps to ``epoch`` and sets the closed-form
+lr of the schedulers that have one. The cyclical schedules (``CyclicLR``, ``OneCycleLR``,
+``CosineAnnealingWarmRestarts``) live in ``cyclic_lr.py`` and the combinations (``SequentialLR``,
+``ChainedScheduler``) in ``combined_lr.py``; all are importable from here, as in ``torch.optim.lr_scheduler``.
 """
 
 from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Iterable
+import types
+import warnings
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .optimizer import Optimizer
 
 __all__ = [
+    "ChainedScheduler",
+    "ConstantLR",
     "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
+    "CyclicLR",
     "ExponentialLR",
     "LRScheduler",
+    "LambdaLR",
     "LinearLR",
     "MultiStepLR",
+    "MultiplicativeLR",
+    "OneCycleLR",
+    "PolynomialLR",
     "ReduceLROnPlateau",
+    "SequentialLR",
     "StepLR",
 ]
+
+EPOCH_DEPRECATION_WARNING = (
+    "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible "
+    "(as in PyTorch). Please use `scheduler.step()` to step the scheduler. During the deprecation, if epoch "
+    "is different from None, the closed form is used instead of the new chainable form, where available."
+)
+
+
+def per_group(owner: str, name: str, optimizer: Optimizer, value: Any) -> list[Any]:
+    """``value`` once per parameter group: a list or tuple needs one entry per group; a number is repeated."""
+    n_groups = len(optimizer.param_groups)
+    if isinstance(value, (list, tuple)):
+        if len(value) != n_groups:
+            raise ValueError(
+                f"{owner}: expected {n_groups} values for {name} (one per parameter group), got {len(value)}"
+            )
+        return list(value)
+    return [value] * n_groups
 
 
 class LRScheduler:
@@ -60,10 +95,16 @@ class LRScheduler:
                     )
         self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        self._initial_step()
+
+    def _initial_step(self) -> None:
+        """Reset the step count and perform the epoch-0 step (``SequentialLR`` calls it again, as PyTorch)."""
         self._step_count = 0
         self._is_initial = True
-        self.step()
-        self._is_initial = False
+        try:
+            self.step()
+        finally:
+            self._is_initial = False
 
     def get_lr(self) -> list[float]:
         """The learning rate of each group at epoch ``last_epoch`` (called by ``step``)."""
@@ -72,17 +113,32 @@ class LRScheduler:
     def _current_lrs(self) -> list[float]:
         return [group["lr"] for group in self.optimizer.param_groups]
 
-    def step(self) -> None:
-        """Advance one epoch and set each group's ``lr``."""
+    def step(self, epoch: int | None = None) -> None:
+        """Advance one epoch and set each group's ``lr``.
+
+        ``epoch`` (deprecated, as in PyTorch, with the same warning) jumps to that epoch instead; schedulers
+        with a closed form then use it.
+        """
+        self._step_count += 1
+        if epoch is not None:
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch: int | None = None) -> None:
         groups = self.optimizer.param_groups
         if len(groups) != len(self.base_lrs):
             raise RuntimeError(
                 f"{type(self).__name__}: the optimizer has {len(groups)} parameter groups but the scheduler "
                 f"was built for {len(self.base_lrs)}; build the scheduler after add_param_group"
             )
-        self._step_count += 1
-        self.last_epoch += 1
-        for group, lr in zip(groups, self.get_lr()):
+        if epoch is None:
+            self.last_epoch += 1
+            values = self.get_lr()
+        else:
+            self.last_epoch = epoch
+            closed_form = getattr(self, "_get_closed_form_lr", None)
+            values = closed_form() if closed_form is not None else self.get_lr()
+        for group, lr in zip(groups, values):
             group["lr"] = lr
         self._last_lr = self._current_lrs()
 
@@ -123,6 +179,9 @@ class StepLR(LRScheduler):
             return self._current_lrs()
         return [lr * self.gamma for lr in self._current_lrs()]
 
+    def _get_closed_form_lr(self) -> list[float]:
+        return [base * self.gamma ** (self.last_epoch // self.step_size) for base in self.base_lrs]
+
 
 class MultiStepLR(LRScheduler):
     """Multiply the lr by ``gamma`` at each epoch listed in ``milestones``.
@@ -144,6 +203,9 @@ class MultiStepLR(LRScheduler):
             return self._current_lrs()
         return [lr * self.gamma**times for lr in self._current_lrs()]
 
+    def _get_closed_form_lr(self) -> list[float]:
+        return [base * self.gamma ** bisect_right(self.milestones, self.last_epoch) for base in self.base_lrs]
+
 
 class ExponentialLR(LRScheduler):
     """Multiply the lr by ``gamma`` every epoch.
@@ -159,6 +221,9 @@ class ExponentialLR(LRScheduler):
         if self._is_initial:
             return self._current_lrs()
         return [lr * self.gamma for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        return [base * self.gamma**self.last_epoch for base in self.base_lrs]
 
 
 class CosineAnnealingLR(LRScheduler):
@@ -199,6 +264,10 @@ class CosineAnnealingLR(LRScheduler):
         ratio = (1 + math.cos(math.pi * t / T)) / (1 + math.cos(math.pi * (t - 1) / T))
         return [ratio * (lr - eta_min) + eta_min for lr in self._current_lrs()]
 
+    def _get_closed_form_lr(self) -> list[float]:
+        t, T, eta_min = self.last_epoch, self.T_max, self.eta_min
+        return [eta_min + (base - eta_min) * (1 + math.cos(math.pi * t / T)) / 2 for base in self.base_lrs]
+
 
 class LinearLR(LRScheduler):
     """Scale the lr by a factor going linearly from ``start_factor`` to ``end_factor`` over ``total_iters``
@@ -235,6 +304,149 @@ class LinearLR(LRScheduler):
             return self._current_lrs()
         ratio = 1.0 + (end - start) / (self.total_iters * start + (t - 1) * (end - start))
         return [lr * ratio for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        start, end, n = self.start_factor, self.end_factor, self.total_iters
+        return [base * (start + (end - start) * min(n, self.last_epoch) / n) for base in self.base_lrs]
+
+
+class ConstantLR(LRScheduler):
+    """Scale the lr by ``factor`` for the first ``total_iters`` epochs, then restore it (a constant warm-up).
+
+    Closed form: ``lr_t = base_lr * factor`` for ``t < total_iters``, ``base_lr`` afterwards.
+    Defaults: ``factor=1/3``, ``total_iters=5``.
+    """
+
+    def __init__(
+        self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5, last_epoch: int = -1
+    ) -> None:
+        if not 0 <= factor <= 1:
+            raise ValueError(f"ConstantLR: factor must be in [0, 1], got {factor!r}")
+        self.factor = factor
+        self.total_iters = total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        if self.last_epoch == 0:
+            return [lr * self.factor for lr in self._current_lrs()]
+        if self.last_epoch != self.total_iters:
+            return self._current_lrs()
+        return [lr * (1.0 / self.factor) for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        factor = 1.0 if self.last_epoch >= self.total_iters else self.factor
+        return [base * factor for base in self.base_lrs]
+
+
+class PolynomialLR(LRScheduler):
+    """Decay the lr along a polynomial to zero at ``total_iters``, then keep it at zero.
+
+    Closed form: ``lr_t = base_lr * (1 - min(t, total_iters) / total_iters) ** power``, computed as PyTorch
+    does, recursively: ``lr_t = lr_{t-1} * ((1 - t / N) / (1 - (t - 1) / N)) ** power``.
+    Defaults: ``total_iters=5``, ``power=1.0`` (linear).
+    """
+
+    def __init__(
+        self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1
+    ) -> None:
+        if total_iters < 1:
+            raise ValueError(f"PolynomialLR: total_iters must be >= 1, got {total_iters!r}")
+        self.total_iters = total_iters
+        self.power = power
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        t, n = self.last_epoch, self.total_iters
+        if self._is_initial or t > n:
+            return self._current_lrs()
+        factor = ((1.0 - t / n) / (1.0 - (t - 1) / n)) ** self.power
+        return [lr * factor for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        fraction = min(self.total_iters, self.last_epoch) / self.total_iters
+        return [base * (1.0 - fraction) ** self.power for base in self.base_lrs]
+
+
+def _lambdas(owner: str, optimizer: Optimizer, lr_lambda: Any) -> list[Callable[[int], float]]:
+    lambdas = per_group(owner, "lr_lambda", optimizer, lr_lambda)
+    for fn in lambdas:
+        if not callable(fn):
+            raise TypeError(f"{owner}: lr_lambda must be a function of the epoch, got {type(fn).__name__}")
+    return lambdas
+
+
+def _lambdas_state_dict(scheduler: LRScheduler) -> dict[str, Any]:
+    """PyTorch's: functions and lambdas are not saved (None); a callable object saves its ``__dict__``."""
+    state = {k: copy.deepcopy(v) for k, v in vars(scheduler).items() if k not in ("optimizer", "lr_lambdas")}
+    state["lr_lambdas"] = [
+        None if isinstance(fn, types.FunctionType) else copy.deepcopy(fn.__dict__)
+        for fn in scheduler.lr_lambdas  # type: ignore[attr-defined]
+    ]
+    return state
+
+
+def _lambdas_load_state_dict(scheduler: LRScheduler, state_dict: dict[str, Any]) -> None:
+    state = dict(state_dict)
+    saved_lambdas = state.pop("lr_lambdas")
+    LRScheduler.load_state_dict(scheduler, state)
+    for fn, saved in zip(scheduler.lr_lambdas, saved_lambdas):  # type: ignore[attr-defined]
+        if saved is not None:
+            fn.__dict__.update(copy.deepcopy(saved))
+
+
+class LambdaLR(LRScheduler):
+    """Set the lr to the base lr times a function of the epoch.
+
+    Closed form: ``lr_t = base_lr * lr_lambda(t)``; ``lr_lambda`` is one function, or a list with one per
+    parameter group. ``state_dict()`` saves callable objects' attributes, not functions or lambdas (as
+    PyTorch's).
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
+        last_epoch: int = -1,
+    ) -> None:
+        self.lr_lambdas = _lambdas("LambdaLR", optimizer, lr_lambda)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
+
+    def state_dict(self) -> dict[str, Any]:
+        return _lambdas_state_dict(self)
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        _lambdas_load_state_dict(self, state_dict)
+
+
+class MultiplicativeLR(LRScheduler):
+    """Multiply the lr by a function of the epoch, every epoch.
+
+    ``lr_t = lr_{t-1} * lr_lambda(t)`` for ``t >= 1`` (so ``lr_t = base_lr * lr_lambda(1) * ... *
+    lr_lambda(t)``); ``lr_lambda`` is one function, or a list with one per parameter group.
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
+        last_epoch: int = -1,
+    ) -> None:
+        self.lr_lambdas = _lambdas("MultiplicativeLR", optimizer, lr_lambda)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        if self._is_initial:
+            return self._current_lrs()
+        return [lr * fn(self.last_epoch) for fn, lr in zip(self.lr_lambdas, self._current_lrs())]
+
+    def state_dict(self) -> dict[str, Any]:
+        return _lambdas_state_dict(self)
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        _lambdas_load_state_dict(self, state_dict)
 
 
 class ReduceLROnPlateau(LRScheduler):
@@ -343,3 +555,8 @@ class ReduceLROnPlateau(LRScheduler):
                 "scheduler.min_lrs to one value per group"
             )
         self.min_lrs = [self.default_min_lr] * n_groups
+
+
+# the cyclical schedules and the combinations live in their own files; importable from here, as in PyTorch
+from .combined_lr import ChainedScheduler, SequentialLR  # noqa: E402
+from .cyclic_lr import CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR  # noqa: E402
