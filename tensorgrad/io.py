@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from .files import atomic_write
-from .tensor import Tensor
+from .tensor import Tensor, wrap
 
 MANIFEST = "__tensorgrad__"
 _FORMAT = 1
@@ -57,7 +57,8 @@ def save(obj: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
 
 
 def load(path: str | os.PathLike[str]) -> Any:
-    """Read what ``save`` wrote (numpy arrays where Tensors or arrays were saved), or a plain npz's arrays."""
+    """Read what ``save`` wrote (Tensors where Tensors were saved, as ``torch.load``; numpy arrays where
+    arrays were), or a plain npz's arrays (a dict of numpy arrays)."""
     path = Path(path)
     if path.is_dir():
         raise IsADirectoryError(f"load: {path} is a folder; give the path of a file that save wrote")
@@ -102,7 +103,8 @@ def _check_members(names: list[str], path: Path) -> None:
 
 def _encode(obj: Any, path: str, arrays: dict[str, np.ndarray]) -> Any:
     """JSON for ``obj``; arrays go into ``arrays`` under their path and are referenced by it."""
-    if isinstance(obj, Tensor):
+    tensor = isinstance(obj, Tensor)
+    if tensor:
         obj = obj.array
     if isinstance(obj, (np.ndarray, np.generic)):
         array = np.asarray(obj)
@@ -112,6 +114,8 @@ def _encode(obj: Any, path: str, arrays: dict[str, np.ndarray]) -> Any:
         while key in arrays or key == MANIFEST:
             key += "_"
         arrays[key] = array
+        if tensor:  # loaded back as a Tensor, as torch.load gives back the tensors torch.save was given
+            return {"array": key, "tensor": True}
         return {"array": key, "scalar": isinstance(obj, np.generic)}
     if isinstance(obj, Mapping):
         items = []
@@ -136,6 +140,8 @@ def _encode(obj: Any, path: str, arrays: dict[str, np.ndarray]) -> Any:
 def _decode(node: dict[str, Any], arrays: dict[str, np.ndarray]) -> Any:
     if "array" in node:
         array = arrays[node["array"]]
+        if node.get("tensor"):
+            return wrap(array)
         return array[()] if node.get("scalar") else array
     if "dict" in node:
         return {key: _decode(value, arrays) for key, value in node["dict"]}

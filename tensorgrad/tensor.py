@@ -14,6 +14,7 @@ require grad.
 from __future__ import annotations
 
 import builtins
+import copy
 import math
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,25 @@ if TYPE_CHECKING:
     from .autograd.function import Function
 
 DEFAULT_FLOAT = np.dtype(np.float32)
+"""The default floating dtype: what Python floats and creation functions make. Read at call time (one
+module global), changed only through ``set_default_dtype``."""
+
+
+def get_default_dtype() -> np.dtype:
+    """The dtype of Python floats and of floating creation functions: float32 unless changed."""
+    return DEFAULT_FLOAT
+
+
+def set_default_dtype(dtype: Any) -> None:
+    """Make ``dtype`` (float32 or float64, as PyTorch allows) the default floating dtype: Python floats,
+    ``tg.tensor([1.0])``, ``tg.zeros(3)``, ``tg.rand(3)``, ... are made in it from now on."""
+    global DEFAULT_FLOAT
+    target = np.dtype(dtype)
+    if target not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise TypeError(f"set_default_dtype: only float32 and float64 can be the default dtype, got {target}")
+    DEFAULT_FLOAT = target
+    _constants.clear()  # cached Python-number constants may hold the old default
+
 
 Hook = Callable[["Tensor"], "Tensor | None"]
 
@@ -207,13 +227,33 @@ class Tensor:
         """A copy converted to ``dtype``; differentiable between floating dtypes."""
         return ops.astype(self, dtype)
 
-    def to(self, target: Any) -> Tensor:
-        """``to(dtype)`` is ``astype``; ``to("cpu")`` returns self (so ``x.to(device)`` ports as is)."""
-        if isinstance(target, str) and target.split(":")[0] in ("cpu", "cuda", "mps", "xla"):
-            if target != "cpu":
-                raise ValueError(f"to({target!r}): tensorgrad runs on the CPU only; use 'cpu' or drop .to()")
-            return self
-        return ops.astype(self, target)
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's ``to``: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other_tensor)``,
+        keywords ``device=``, ``dtype=``, ``copy=``, ``non_blocking=`` (ignored).
+
+        A dtype change is ``astype`` (differentiable between floating dtypes); the device must be the CPU
+        (``"cpu"``, ``tg.device("cpu")``), else a clear error. Nothing to change returns self, as PyTorch.
+        """
+        dtype, target, copy = kwargs.pop("dtype", None), kwargs.pop("device", None), kwargs.pop("copy", False)
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("memory_format", None)
+        if kwargs:
+            raise TypeError(f"to: unexpected keyword argument(s) {', '.join(sorted(kwargs))}")
+        flags = []
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype = arg.array.dtype
+            elif isinstance(arg, builtins.bool):
+                flags.append(arg)  # positional non_blocking, copy
+            elif as_device(arg) is not None:
+                target = arg
+            else:
+                dtype = arg
+        check_device(target, "to")
+        result = self if dtype is None else ops.astype(self, dtype)
+        if (copy or (len(flags) > 1 and flags[1])) and result is self:
+            result = ops.clone(self)
+        return result
 
     def type_as(self, other: Tensor) -> Tensor:
         return ops.astype(self, other.dtype)
@@ -238,6 +278,98 @@ class Tensor:
     def bool(self) -> Tensor:
         return ops.astype(self, np.bool_)
 
+    def half(self) -> Tensor:
+        return ops.astype(self, np.float16)
+
+    def int(self) -> Tensor:
+        return ops.astype(self, np.int32)
+
+    def short(self) -> Tensor:
+        return ops.astype(self, np.int16)
+
+    def char(self) -> Tensor:
+        return ops.astype(self, np.int8)
+
+    def byte(self) -> Tensor:
+        return ops.astype(self, np.uint8)
+
+    def type(self, dtype: Any = None) -> Any:
+        """``type(dtype)`` converts (as ``to(dtype)``; PyTorch's type strings such as "torch.DoubleTensor"
+        are accepted); ``type()`` names the dtype with PyTorch's legacy type string, e.g.
+        "torch.FloatTensor" for float32, for code that prints or compares it (compatibility only)."""
+        if dtype is None:
+            return "torch." + _TYPE_NAMES.get(self.array.dtype, f"{self.array.dtype}Tensor")
+        if isinstance(dtype, str) and dtype.startswith("torch."):
+            names = {name: key for key, name in _TYPE_NAMES.items()}
+            if dtype[6:] not in names:
+                raise TypeError(f"type: unknown type {dtype!r}; expected e.g. 'torch.FloatTensor'")
+            dtype = names[dtype[6:]]
+        return ops.astype(self, dtype)
+
+    def element_size(self) -> int:
+        """Bytes per element (4 for float32)."""
+        return self.array.itemsize
+
+    def nelement(self) -> int:
+        """The number of elements (PyTorch's alias of ``numel``)."""
+        return self.array.size
+
+    def is_floating_point(self) -> builtins.bool:
+        return self.array.dtype.kind == "f"
+
+    @property
+    def device(self) -> Any:
+        """Where the values live: always ``tg.device("cpu")`` (numpy arrays in main memory)."""
+        return CPU
+
+    is_cuda = False
+    is_mps = False
+
+    # PyTorch's new_*: a new tensor of this tensor's dtype unless ``dtype`` is given (see tensorgrad.creation)
+    def new_tensor(
+        self, data: Any, dtype: Any = None, device: Any = None, requires_grad: builtins.bool = False
+    ) -> Tensor:
+        check_device(device, "new_tensor")
+        return Tensor(data, dtype=dtype or self.array.dtype, requires_grad=requires_grad)
+
+    def new_zeros(
+        self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: Any = False
+    ) -> Tensor:
+        return creation.zeros(
+            *size, dtype=dtype or self.array.dtype, device=device, requires_grad=requires_grad
+        )
+
+    def new_ones(
+        self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: Any = False
+    ) -> Tensor:
+        return creation.ones(
+            *size, dtype=dtype or self.array.dtype, device=device, requires_grad=requires_grad
+        )
+
+    def new_empty(
+        self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: Any = False
+    ) -> Tensor:
+        return creation.empty(
+            *size, dtype=dtype or self.array.dtype, device=device, requires_grad=requires_grad
+        )
+
+    def new_full(
+        self, size: Any, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: Any = False
+    ) -> Tensor:
+        return creation.full(
+            size, fill_value, dtype=dtype or self.array.dtype, device=device, requires_grad=requires_grad
+        )
+
+    def multinomial(
+        self, num_samples: int, replacement: builtins.bool = False, *, generator: Any = None
+    ) -> Tensor:
+        """Indices drawn by the weights in each row (see ``tg.multinomial``)."""
+        return creation.multinomial(self, num_samples, replacement, generator=generator)
+
+    def bernoulli(self, p: Any = None, *, generator: Any = None) -> Tensor:
+        """1 with this tensor's probabilities, else 0 (see ``tg.bernoulli``)."""
+        return creation.bernoulli(self, p, generator=generator)
+
     # ----------------------------------------------------------------- autograd
     def requires_grad_(self, requires_grad: builtins.bool = True) -> Tensor:
         """Set ``requires_grad`` in place (leaves only) and return self."""
@@ -256,6 +388,26 @@ class Tensor:
     def detach(self) -> Tensor:
         """A new leaf sharing this tensor's data, cut off from the graph."""
         return wrap(self.array)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
+        """``copy.deepcopy``: a leaf of the same class with its own copy of the values (and of ``grad``),
+        keeping ``requires_grad``; as in PyTorch, only leaves can be deep-copied (a snapshot of a state dict:
+        ``copy.deepcopy(model.state_dict())``)."""
+        if self._node is not None:
+            raise RuntimeError(
+                "deepcopy: only tensors created explicitly by the user (graph leaves) support deepcopy, as "
+                "in PyTorch; copy a result with t.detach().clone()"
+            )
+        new = _new(type(self))
+        memo[id(self)] = new
+        new.array = self.numpy().copy()
+        new.requires_grad = self.requires_grad
+        new.grad = None if self.grad is None else copy.deepcopy(self.grad, memo)
+        new.name = self.name
+        new._node, new._hooks, new._retain_grad = None, None, False
+        if hasattr(self, "__dict__"):  # a subclass without __slots__
+            new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return new
 
     def retain_grad(self) -> None:
         """Keep this non-leaf tensor's gradient in ``.grad`` after backward (leaves always keep it)."""
@@ -345,6 +497,18 @@ class Tensor:
     def __rpow__(self, other: Any) -> Tensor:
         return ops.pow(other, self)
 
+    def __floordiv__(self, other: Any) -> Tensor:
+        return ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        return ops.floor_divide(other, self)
+
+    def __mod__(self, other: Any) -> Tensor:
+        return ops.remainder(self, other)
+
+    def __rmod__(self, other: Any) -> Tensor:
+        return ops.remainder(other, self)
+
     def __matmul__(self, other: Any) -> Tensor:
         return ops.matmul(self, other)
 
@@ -391,6 +555,9 @@ class Tensor:
     def __or__(self, other: Any) -> Tensor:
         return ops.compare(np.logical_or, self, other)
 
+    def __xor__(self, other: Any) -> Tensor:
+        return ops.compare(np.logical_xor, self, other)
+
     # ----------------------------------------------------------------- in place, outside the graph
     def fill_(self, value: Any) -> Tensor:
         """Set every element to ``value``; for tensors not in a recorded graph (e.g. under no_grad)."""
@@ -403,6 +570,116 @@ class Tensor:
     def copy_(self, source: Any) -> Tensor:
         """Copy ``source`` (broadcast to this shape) into this tensor, in place, like ``fill_``."""
         ops.setitem(self, ..., source)
+        return self
+
+    # PyTorch's in-place variants: x.op_(...) writes x.op(...) into x (the same values, bit for bit)
+    def add_(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        return self._in_place("add_", Tensor.add, other, alpha=alpha)
+
+    def sub_(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        return self._in_place("sub_", Tensor.sub, other, alpha=alpha)
+
+    def mul_(self, other: Any) -> Tensor:
+        return self._in_place("mul_", Tensor.mul, other)
+
+    def div_(self, other: Any) -> Tensor:
+        return self._in_place("div_", Tensor.div, other)
+
+    def pow_(self, exponent: Any) -> Tensor:
+        return self._in_place("pow_", Tensor.pow, exponent)
+
+    def neg_(self) -> Tensor:
+        return self._in_place("neg_", Tensor.neg)
+
+    def abs_(self) -> Tensor:
+        return self._in_place("abs_", Tensor.abs)
+
+    def sqrt_(self) -> Tensor:
+        return self._in_place("sqrt_", Tensor.sqrt)
+
+    def exp_(self) -> Tensor:
+        return self._in_place("exp_", Tensor.exp)
+
+    def log_(self) -> Tensor:
+        return self._in_place("log_", Tensor.log)
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
+        return self._in_place("clamp_", Tensor.clip, min, max)
+
+    clip_ = clamp_
+
+    def relu_(self) -> Tensor:
+        return self._in_place("relu_", Tensor.relu)
+
+    def sigmoid_(self) -> Tensor:
+        return self._in_place("sigmoid_", Tensor.sigmoid)
+
+    def tanh_(self) -> Tensor:
+        return self._in_place("tanh_", Tensor.tanh)
+
+    def masked_fill_(self, mask: Any, value: Any) -> Tensor:
+        return self._in_place("masked_fill_", Tensor.masked_fill, mask, value)
+
+    def addcmul_(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+        return self._in_place("addcmul_", Tensor.addcmul, tensor1, tensor2, value=value)
+
+    def addcdiv_(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+        return self._in_place("addcdiv_", Tensor.addcdiv, tensor1, tensor2, value=value)
+
+    def lerp_(self, end: Any, weight: Any) -> Tensor:
+        return self._in_place("lerp_", Tensor.lerp, end, weight)
+
+    def normal_(self, mean: Any = 0.0, std: Any = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with samples of N(mean, std^2) from ``generator`` (the default generator when None)."""
+        self._check_in_place("normal_")
+        return self._write("normal_", _random.numpy_generator(generator).normal(mean, std, self.shape))
+
+    def uniform_(self, a: Any = 0.0, b: Any = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with samples of U(a, b) from ``generator`` (the default generator when None)."""
+        self._check_in_place("uniform_")
+        return self._write("uniform_", _random.numpy_generator(generator).uniform(a, b, self.shape))
+
+    def _in_place(self, op: str, method: Callable[..., Tensor], *args: Any, **kwargs: Any) -> Tensor:
+        """``self.op_(...)``: the out-of-place ``method(self, ...)`` written into this tensor's array. The
+        rule is the one of ``+=``: only outside a recorded graph (under no_grad, on tensors that do not
+        require grad, through ``.data``); the result must keep this tensor's shape, and its dtype must cast
+        to this one's within the same kind (float64 into float32 yes, float into int no), as in PyTorch."""
+        operands = (*args, *kwargs.values())
+        grad_operand = next((a for a in operands if isinstance(a, Tensor) and a.requires_grad), None)
+        if records_in_place(self, grad_operand):  # an op's result: recorded in the graph, as in PyTorch
+            return record_in_place(self, op, lambda before: method(before, *args, **kwargs))
+        self._check_in_place(op, grad_operand)
+        return self._write(op, method(self, *args, **kwargs).array)
+
+    def _check_in_place(self, op: str, value: Any = None) -> None:
+        check_in_place(
+            op,
+            "arithmetic on",
+            self,
+            value,
+            f"Call it under tg.no_grad() (e.g. to update parameters), or use the out-of-place {op[:-1]}(...) "
+            "to compute a new tensor",
+        )
+
+    def _write(self, op: str, result: np.ndarray) -> Tensor:
+        """Copy ``result`` into this tensor's array (same shape; same-kind cast) and record the change."""
+        target = self.numpy()
+        result = np.asarray(result)
+        if result.shape != target.shape:
+            raise ValueError(
+                f"{op}: the result has shape {tuple(result.shape)}, but an in-place op must keep this "
+                f"tensor's shape {tuple(target.shape)} (other operands broadcast to it, not the other way)"
+            )
+        if not np.can_cast(result.dtype, target.dtype, "same_kind"):
+            raise TypeError(
+                f"{op}: the result is {result.dtype}, which cannot be stored in this tensor of dtype "
+                f"{target.dtype} in place; convert first (e.g. x = x.float()) or use the out-of-place op"
+            )
+        try:
+            np.copyto(target, result, casting="same_kind")
+        except ValueError as err:  # a read-only array
+            raise ValueError(f"{op}: cannot write into this tensor ({err})") from None
+        mark_modified(self)
         return self
 
     def __iadd__(self, other: Any) -> Tensor:
@@ -420,6 +697,9 @@ class Tensor:
     def _update(self, op: str, ufunc: np.ufunc, other: Any) -> Tensor:
         """``self op= other`` on this tensor's array, as PyTorch does it: only outside a recorded graph, so
         ``with tg.no_grad(): p -= lr * p.grad`` updates the parameter itself (not a new tensor)."""
+        if records_in_place(self, other):  # an op's result (grad_input += ... in a backward): recorded
+            compute = {np.add: ops.add, np.subtract: ops.sub, np.multiply: ops.mul, np.divide: ops.div}[ufunc]
+            return record_in_place(self, op, lambda before: compute(before, other))
         check_in_place(
             op,
             "arithmetic on",
@@ -451,17 +731,35 @@ class Tensor:
         ops.setitem(self, index, value)
 
     # ----------------------------------------------------------------- methods (see tensorgrad.ops)
-    def add(self, other: Any) -> Tensor:
-        return ops.add(self, other)
+    def add(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        """self + alpha * other."""
+        return ops.add(self, other if alpha == 1 else _scaled(other, alpha))
 
-    def sub(self, other: Any) -> Tensor:
-        return ops.sub(self, other)
+    def sub(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        """self - alpha * other."""
+        return ops.sub(self, other if alpha == 1 else _scaled(other, alpha))
+
+    def neg(self) -> Tensor:
+        return ops.neg(self)
+
+    def addcmul(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+        """self + value * tensor1 * tensor2 (multiplied in that order, as PyTorch)."""
+        return ops.add(self, ops.mul(tensor1 if value == 1 else _scaled(tensor1, value), tensor2))
+
+    def addcdiv(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+        """self + value * tensor1 / tensor2 (value * tensor1 first, then the division, as PyTorch)."""
+        return ops.add(self, ops.div(tensor1 if value == 1 else _scaled(tensor1, value), tensor2))
+
+    def lerp(self, end: Any, weight: Any) -> Tensor:
+        """self + weight * (end - self), computed as PyTorch does: for weight >= 0.5 it is
+        end - (end - self) * (1 - weight), which is exact at weight = 1."""
+        return ops.lerp(self, end, weight)
 
     def mul(self, other: Any) -> Tensor:
         return ops.mul(self, other)
 
-    def div(self, other: Any) -> Tensor:
-        return ops.div(self, other)
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        return ops.div(self, other, rounding_mode=rounding_mode)
 
     def pow(self, exponent: Any) -> Tensor:
         return ops.pow(self, exponent)
@@ -507,15 +805,167 @@ class Tensor:
     def minimum(self, other: Any) -> Tensor:
         return ops.minimum(self, other)
 
-    def sum(
-        self, axis: Any = None, keepdims: builtins.bool = False, *, dim: Any = None, keepdim: Any = None
+    # elementwise math, predicates and logic (tensorgrad.ops.math, tensorgrad.ops.logic)
+    def sin(self) -> Tensor:
+        return ops.sin(self)
+
+    def cos(self) -> Tensor:
+        return ops.cos(self)
+
+    def tan(self) -> Tensor:
+        return ops.tan(self)
+
+    def sinh(self) -> Tensor:
+        return ops.sinh(self)
+
+    def cosh(self) -> Tensor:
+        return ops.cosh(self)
+
+    def asin(self) -> Tensor:
+        return ops.asin(self)
+
+    def acos(self) -> Tensor:
+        return ops.acos(self)
+
+    def atan(self) -> Tensor:
+        return ops.atan(self)
+
+    def log1p(self) -> Tensor:
+        return ops.log1p(self)
+
+    def expm1(self) -> Tensor:
+        return ops.expm1(self)
+
+    def log2(self) -> Tensor:
+        return ops.log2(self)
+
+    def log10(self) -> Tensor:
+        return ops.log10(self)
+
+    def rsqrt(self) -> Tensor:
+        return ops.rsqrt(self)
+
+    def reciprocal(self) -> Tensor:
+        return ops.reciprocal(self)
+
+    def erf(self) -> Tensor:
+        return ops.erf(self)
+
+    def sign(self) -> Tensor:
+        return ops.sign(self)
+
+    def floor(self) -> Tensor:
+        return ops.floor(self)
+
+    def ceil(self) -> Tensor:
+        return ops.ceil(self)
+
+    def trunc(self) -> Tensor:
+        return ops.trunc(self)
+
+    def round(self, *, decimals: int = 0) -> Tensor:
+        return ops.round(self, decimals=decimals)
+
+    negative = neg
+
+    def atan2(self, other: Any) -> Tensor:
+        return ops.atan2(self, other)
+
+    arctan2 = atan2
+
+    def hypot(self, other: Any) -> Tensor:
+        return ops.hypot(self, other)
+
+    def remainder(self, other: Any) -> Tensor:
+        return ops.remainder(self, other)
+
+    def fmod(self, other: Any) -> Tensor:
+        return ops.fmod(self, other)
+
+    def floor_divide(self, other: Any) -> Tensor:
+        return ops.floor_divide(self, other)
+
+    def true_divide(self, other: Any) -> Tensor:
+        return ops.div(self, other)
+
+    def nan_to_num(self, nan: builtins.float = 0.0, posinf: Any = None, neginf: Any = None) -> Tensor:
+        return ops.nan_to_num(self, nan, posinf, neginf)
+
+    def isnan(self) -> Tensor:
+        return ops.isnan(self)
+
+    def isinf(self) -> Tensor:
+        return ops.isinf(self)
+
+    def isfinite(self) -> Tensor:
+        return ops.isfinite(self)
+
+    def isposinf(self) -> Tensor:
+        return ops.isposinf(self)
+
+    def isneginf(self) -> Tensor:
+        return ops.isneginf(self)
+
+    def isclose(
+        self,
+        other: Any,
+        rtol: builtins.float = 1e-05,
+        atol: builtins.float = 1e-08,
+        equal_nan: builtins.bool = False,
     ) -> Tensor:
-        return ops.sum(self, axis, keepdims, dim=dim, keepdim=keepdim)
+        return ops.isclose(self, other, rtol, atol, equal_nan)
+
+    def allclose(
+        self,
+        other: Any,
+        rtol: builtins.float = 1e-05,
+        atol: builtins.float = 1e-08,
+        equal_nan: builtins.bool = False,
+    ) -> builtins.bool:
+        return ops.allclose(self, other, rtol, atol, equal_nan)
+
+    def equal(self, other: Any) -> builtins.bool:
+        return ops.equal(self, other)
+
+    def logical_and(self, other: Any) -> Tensor:
+        return ops.logical_and(self, other)
+
+    def logical_or(self, other: Any) -> Tensor:
+        return ops.logical_or(self, other)
+
+    def logical_xor(self, other: Any) -> Tensor:
+        return ops.logical_xor(self, other)
+
+    def logical_not(self) -> Tensor:
+        return ops.logical_not(self)
+
+    def nonzero(self, *, as_tuple: builtins.bool = False) -> Any:
+        return ops.nonzero(self, as_tuple=as_tuple)
+
+    def count_nonzero(self, dim: Any = None) -> Tensor:
+        return ops.count_nonzero(self, dim)
+
+    def sum(
+        self,
+        axis: Any = None,
+        keepdims: builtins.bool = False,
+        *,
+        dim: Any = None,
+        keepdim: Any = None,
+        dtype: Any = None,
+    ) -> Tensor:
+        return ops.sum(self, axis, keepdims, dim=dim, keepdim=keepdim, dtype=dtype)
 
     def mean(
-        self, axis: Any = None, keepdims: builtins.bool = False, *, dim: Any = None, keepdim: Any = None
+        self,
+        axis: Any = None,
+        keepdims: builtins.bool = False,
+        *,
+        dim: Any = None,
+        keepdim: Any = None,
+        dtype: Any = None,
     ) -> Tensor:
-        return ops.mean(self, axis, keepdims, dim=dim, keepdim=keepdim)
+        return ops.mean(self, axis, keepdims, dim=dim, keepdim=keepdim, dtype=dtype)
 
     def var(
         self,
@@ -594,11 +1044,13 @@ class Tensor:
     ) -> Tensor:
         return ops.argmin(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def any(self) -> builtins.bool:
-        return bool(self.array.any())
+    def any(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
+        """A bool tensor: whether any element (over ``dim``) is nonzero (``if t.any():`` works)."""
+        return ops.any(self, dim, keepdim)
 
-    def all(self) -> builtins.bool:
-        return bool(self.array.all())
+    def all(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
+        """A bool tensor: whether every element (over ``dim``) is nonzero."""
+        return ops.all(self, dim, keepdim)
 
     def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         return ops.softmax(self, axis, dim=dim)
@@ -659,6 +1111,133 @@ class Tensor:
     def chunk(self, chunks: int, axis: int = 0, *, dim: int | None = None) -> list[Tensor]:
         return ops.chunk(self, chunks, axis, dim=dim)
 
+    # reductions, shape and indexing ops under PyTorch's names (see ops.reduce, ops.shape, ops.arrange, ...)
+    def prod(self, dim: Any = None, keepdim: builtins.bool = False, *, dtype: Any = None) -> Tensor:
+        return ops.prod(self, dim, keepdim, dtype=dtype)
+
+    def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return ops.cumsum(self, dim, dtype=dtype)
+
+    def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return ops.cumprod(self, dim, dtype=dtype)
+
+    def norm(
+        self, p: Any = "fro", dim: Any = None, keepdim: builtins.bool = False, dtype: Any = None
+    ) -> Tensor:
+        return ops.norm(self, p, dim, keepdim, dtype)
+
+    def dist(self, other: Any, p: builtins.float = 2) -> Tensor:
+        return ops.dist(self, other, p)
+
+    def median(self, dim: int | None = None, keepdim: builtins.bool = False) -> Any:
+        """PyTorch's: the lower middle value; with ``dim``, ``(values, indices)``."""
+        return ops.median(self, dim, keepdim)
+
+    def argsort(
+        self, dim: int = -1, descending: builtins.bool = False, stable: builtins.bool = False
+    ) -> Tensor:
+        return ops.argsort(self, dim, descending, stable)
+
+    def unique(
+        self,
+        sorted: builtins.bool = True,
+        return_inverse: builtins.bool = False,
+        return_counts: builtins.bool = False,
+        dim: int | None = None,
+    ) -> Any:
+        return ops.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def repeat(self, *sizes: Any) -> Tensor:
+        """PyTorch's ``repeat`` (numpy's ``tile``): ``[1, 2].repeat(2)`` is ``[1, 2, 1, 2]``."""
+        return ops.repeat(self, *sizes)
+
+    def repeat_interleave(self, repeats: Any, dim: int | None = None) -> Tensor:
+        """Each element repeated in place (numpy's ``repeat``): ``[1, 2]`` -> ``[1, 1, 2, 2]``."""
+        return ops.repeat_interleave(self, repeats, dim)
+
+    def tile(self, *dims: Any) -> Tensor:
+        return ops.tile(self, dims[0] if len(dims) == 1 and not isinstance(dims[0], int) else dims)
+
+    def flip(self, *dims: Any) -> Tensor:
+        return ops.flip(self, dims[0] if len(dims) == 1 and not isinstance(dims[0], int) else dims)
+
+    def fliplr(self) -> Tensor:
+        return ops.fliplr(self)
+
+    def flipud(self) -> Tensor:
+        return ops.flipud(self)
+
+    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
+        return ops.roll(self, shifts, dims)
+
+    def movedim(self, source: Any, destination: Any) -> Tensor:
+        return ops.movedim(self, source, destination)
+
+    moveaxis = movedim
+
+    def swapaxes(self, axis0: int, axis1: int) -> Tensor:
+        return ops.swapaxes(self, axis0, axis1)
+
+    swapdims = swapaxes
+
+    def ravel(self) -> Tensor:
+        return ops.ravel(self)
+
+    def narrow(self, dim: int, start: int, length: int) -> Tensor:
+        return ops.narrow(self, dim, start, length)
+
+    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
+        return ops.unbind(self, dim)
+
+    def index_select(self, dim: int, index: Any) -> Tensor:
+        return ops.index_select(self, dim, index)
+
+    def take_along_dim(self, indices: Any, dim: int | None = None) -> Tensor:
+        return ops.take_along_dim(self, indices, dim)
+
+    def scatter(
+        self, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None
+    ) -> Tensor:
+        return ops.scatter(self, dim, index, src, value=value, reduce=reduce)
+
+    def scatter_add(self, dim: int, index: Any, src: Any) -> Tensor:
+        return ops.scatter_add(self, dim, index, src)
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        return ops.diag(self, diagonal)
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        return ops.diagonal(self, offset, dim1, dim2)
+
+    def trace(self) -> Tensor:
+        return ops.trace(self)
+
+    def outer(self, vec2: Any) -> Tensor:
+        return ops.outer(self, vec2)
+
+    ger = outer
+
+    def dot(self, other: Any) -> Tensor:
+        return ops.dot(self, other)
+
+    def mm(self, mat2: Any) -> Tensor:
+        return ops.mm(self, mat2)
+
+    def bmm(self, mat2: Any) -> Tensor:
+        return ops.bmm(self, mat2)
+
+    def mv(self, vec: Any) -> Tensor:
+        return ops.mv(self, vec)
+
+    def kron(self, other: Any) -> Tensor:
+        return ops.kron(self, other)
+
+    def cross(self, other: Any, dim: int | None = None) -> Tensor:
+        return ops.cross(self, other, dim)
+
+    def addmm(self, mat1: Any, mat2: Any, *, beta: builtins.float = 1, alpha: builtins.float = 1) -> Tensor:
+        return ops.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+
 
 class Size(int):
     """An element count (an int) that also answers PyTorch's ``t.size()`` and ``t.size(dim)``."""
@@ -676,6 +1255,13 @@ class Size(int):
         if not -len(self.shape) <= dim < len(self.shape):
             raise IndexError(f"size: dimension {dim} is out of range for shape {self.shape}")
         return self.shape[dim]
+
+
+def _scaled(value: Any, factor: Any) -> Any:
+    """``factor * value`` for the ``alpha=`` / ``value=`` arguments (Python numbers stay Python numbers)."""
+    if type(value) in _PYTHON_NUMBERS and type(factor) in _PYTHON_NUMBERS:
+        return value * factor
+    return ops.mul(operand(value), factor)
 
 
 def as_array(data: Any, dtype: Any = None, copy: bool = False) -> np.ndarray:
@@ -751,9 +1337,26 @@ def operand(value: Any) -> Tensor:
 
 
 _PYTHON_NUMBERS = frozenset({int, float, bool})
+_TYPE_NAMES = {
+    np.dtype(dtype): name
+    for dtype, name in [
+        (np.float32, "FloatTensor"),
+        (np.float64, "DoubleTensor"),
+        (np.float16, "HalfTensor"),
+        (np.int64, "LongTensor"),
+        (np.int32, "IntTensor"),
+        (np.int16, "ShortTensor"),
+        (np.int8, "CharTensor"),
+        (np.uint8, "ByteTensor"),
+        (np.bool_, "BoolTensor"),
+    ]
+}
 _constants: dict[tuple[type, Any, np.dtype], Tensor] = {}
 
 
-from . import ops  # noqa: E402  (ops build Tensors: imported once Tensor exists)
+# ops build Tensors, and creation and the error table use them: imported once Tensor exists
+from . import creation, ops  # noqa: E402
+from . import random as _random  # noqa: E402
 from .autograd import engine  # noqa: E402
-from .autograd.function import check_in_place, mark_modified  # noqa: E402
+from .autograd.function import check_in_place, mark_modified, record_in_place, records_in_place  # noqa: E402
+from .device import CPU, as_device, check_device  # noqa: E402

@@ -22,6 +22,7 @@ def test_model_state_dict_round_trip(tmp_path):
     loaded = tg.load(path)
     assert list(loaded) == list(model.state_dict())
     for key, value in model.state_dict().items():
+        assert isinstance(loaded[key], tg.Tensor)  # tensors come back as tensors, as torch.load gives them
         assert loaded[key].dtype == value.dtype
         np.testing.assert_array_equal(loaded[key], value)
     fresh = nn.Sequential(nn.Dense(3, 4), nn.BatchNorm1D(4), nn.ReLU(), nn.Dense(4, 2))
@@ -33,6 +34,9 @@ def test_model_state_dict_round_trip(tmp_path):
 def test_the_archive_is_a_plain_npz_with_arrays_under_their_names(tmp_path):
     path = tmp_path / "weights.npz"
     tg.save({"fc.weight": np.arange(6.0).reshape(2, 3), "fc.bias": tg.tensor([1.0, 2.0])}, path)
+    loaded = tg.load(path)  # what was a numpy array stays one; what was a Tensor is a Tensor again
+    assert type(loaded["fc.weight"]) is np.ndarray and type(loaded["fc.bias"]) is tg.Tensor
+    assert loaded["fc.bias"].tolist() == [1.0, 2.0] and loaded["fc.bias"].dtype == np.float32
     with np.load(path, allow_pickle=False) as archive:
         assert set(archive.files) == {"fc.weight", "fc.bias", "__tensorgrad__"}
         np.testing.assert_array_equal(archive["fc.weight"], np.arange(6.0).reshape(2, 3))

@@ -3,6 +3,7 @@ state dicts (PyTorch's key names and order), hooks, dtype casts and the nested r
 
 from __future__ import annotations
 
+import copy
 from collections import OrderedDict
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 
 import tensorgrad as tg
 from tensorgrad import nn
+from tensorgrad.nn.module import design_name
 
 
 class Block(nn.Module):
@@ -199,11 +201,27 @@ def test_state_dict_has_pytorch_keys_order_and_buffers():
     ]
 
 
-def test_state_dict_holds_copies():
+def test_state_dict_values_are_detached_tensors_sharing_memory_as_pytorch():
     net = Net()
     state = net.state_dict()
-    state["block.fc.weight"][...] = 123.0
-    assert not np.any(net.block.fc.weight.numpy() == 123.0)
+    weight = state["block.fc.weight"]
+    assert isinstance(weight, tg.Tensor) and not isinstance(weight, nn.Parameter)
+    assert weight.size() == (4, 3) and weight.shape == (4, 3)
+    assert not weight.requires_grad and weight.grad_fn is None
+    weight[...] = 123.0  # a detached tensor that does not require grad: writing is allowed, and shows
+    np.testing.assert_array_equal(net.block.fc.weight.numpy(), 123.0)
+    assert net.state_dict(keep_vars=True)["block.fc.weight"] is net.block.fc.weight
+
+
+def test_deepcopy_of_state_dict_is_a_snapshot_that_training_does_not_change():
+    net = Net()
+    snapshot = copy.deepcopy(net.state_dict())
+    before = net.block.fc.weight.numpy().copy()
+    with tg.no_grad():
+        net.block.fc.weight.add_(1.0)
+    np.testing.assert_array_equal(snapshot["block.fc.weight"].numpy(), before)
+    net.load_state_dict(snapshot)
+    np.testing.assert_array_equal(net.block.fc.weight.numpy(), before)
 
 
 def test_state_dict_round_trip_restores_outputs_exactly():
@@ -442,3 +460,67 @@ def test_module_dict_registers_by_name():
     assert [n for n, _ in heads.named_parameters()] == ["a.weight", "a.bias", "b.weight", "b.bias"]
     with pytest.raises(KeyError, match="ModuleDict has no module 'c' \\(it has: a, b\\)"):
         heads["c"]
+
+
+def test_pytorch_named_layers_print_exactly_as_pytorch():
+    """The expected text is what torch 2.x prints for the same constructor calls."""
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(3, 4, bias=False))
+    assert repr(model) == (
+        "Sequential(\n"
+        "  (0): Flatten(start_dim=1, end_dim=-1)\n"
+        "  (1): Linear(in_features=784, out_features=512, bias=True)\n"
+        "  (2): ReLU()\n"
+        "  (3): Linear(in_features=3, out_features=4, bias=False)\n"
+        ")"
+    )
+    expected = {
+        nn.Conv2d(1, 32, 3): "Conv2d(1, 32, kernel_size=(3, 3), stride=(1, 1))",
+        nn.Conv2d(1, 32, (3, 5), stride=2, padding=1, dilation=2, bias=False): (
+            "Conv2d(1, 32, kernel_size=(3, 5), stride=(2, 2), padding=(1, 1), dilation=(2, 2), bias=False)"
+        ),
+        nn.Conv2d(1, 32, 3, padding="same"): "Conv2d(1, 32, kernel_size=(3, 3), stride=(1, 1), padding=same)",
+        nn.MaxPool2d(2): "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)",
+        nn.MaxPool2d((2, 3), stride=1, padding=1): (
+            "MaxPool2d(kernel_size=(2, 3), stride=1, padding=1, dilation=1, ceil_mode=False)"
+        ),
+        nn.AvgPool2d(2): "AvgPool2d(kernel_size=2, stride=2, padding=0)",
+        nn.AvgPool2d((2, 2), stride=1, padding=1): "AvgPool2d(kernel_size=(2, 2), stride=1, padding=1)",
+    }
+    for layer, text in expected.items():
+        assert repr(layer) == text
+    assert repr(nn.BatchNorm2d(8)).startswith("BatchNorm2d(8, eps=1e-05, momentum=0.1, affine=True")
+
+
+def test_pytorch_names_are_subclasses_and_keras_names_keep_their_own():
+    pairs = [
+        (nn.Linear(2, 3), nn.Dense, "Dense(in_features=2, out_features=3, bias=True)"),
+        (nn.Conv2d(1, 2, 3), nn.Conv2D, "Conv2D(1, 2, kernel_size=(3, 3), stride=(1, 1))"),
+        (
+            nn.MaxPool2d(2),
+            nn.MaxPool2D,
+            "MaxPool2D(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1))",
+        ),
+        (nn.AvgPool2d(2), nn.AvgPool2D, "AvgPool2D(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0))"),
+        (nn.BatchNorm1d(3), nn.BatchNorm1D, "BatchNorm1D(3, eps=1e-05, momentum=0.1, affine=True"),
+        (nn.BatchNorm2d(3), nn.BatchNorm2D, "BatchNorm2D(3, eps=1e-05, momentum=0.1, affine=True"),
+    ]
+    for layer, design_class, keras_text in pairs:
+        assert isinstance(layer, design_class) and type(layer) is not design_class
+        assert design_name(layer) == design_class.__name__  # pictures name the layer as the op it makes
+        args = {nn.Dense: (2, 3), nn.Conv2D: (1, 2, 3), nn.MaxPool2D: (2,), nn.AvgPool2D: (2,)}.get(
+            design_class, (3,)
+        )
+        assert repr(design_class(*args)).startswith(keras_text)
+
+
+def test_deepcopy_of_a_tensor_copies_values_and_grad_and_refuses_non_leaves_as_pytorch():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    (x * x).sum().backward()
+    y = copy.deepcopy(x)
+    y.numpy()[0] = 5.0
+    assert x.tolist() == [1.0, 2.0] and y.requires_grad and y.grad.tolist() == [2.0, 4.0]
+    assert y.grad is not x.grad
+    model = copy.deepcopy(nn.Linear(2, 3))
+    assert type(model.weight) is nn.Parameter and model._parameters["weight"] is model.weight
+    with pytest.raises(RuntimeError, match="only tensors created explicitly by the user"):
+        copy.deepcopy(x * 2)

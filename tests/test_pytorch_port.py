@@ -121,5 +121,6 @@ def test_common_tensor_spellings():
     np.testing.assert_array_equal(w.data, [1.0, 1.0, 1.0])
     with pytest.raises(RuntimeError, match="in-place assignment into a tensor that requires grad"):
         w.zero_()
+    assert torch.device("cuda").type == "cuda"  # a device object, as in PyTorch; using it is the error
     with pytest.raises(ValueError, match="tensorgrad runs on the CPU only"):
-        torch.device("cuda")
+        torch.zeros(1).to(torch.device("cuda"))

@@ -221,15 +221,23 @@ def test_in_place_arithmetic_under_no_grad_updates_the_same_tensor_as_in_pytorch
     np.testing.assert_allclose(parameter.numpy(), ([1.0, 2.0] - 0.1 * np.array([2.0, 4.0])) + 0.5, rtol=1e-6)
 
 
-def test_in_place_arithmetic_on_a_tensor_that_requires_grad_is_refused_while_recording():
+def test_in_place_arithmetic_on_a_leaf_that_requires_grad_is_refused_while_recording():
     w = tg.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(RuntimeError, match=r"-=: in-place arithmetic .* tg.no_grad\(\)"):
         w -= 1.0
-    x = tg.zeros(2)
-    with pytest.raises(RuntimeError, match=r"\+=: in-place"):
-        x += w  # x would silently leave w's graph
     np.testing.assert_array_equal(w.numpy(), [1.0, 2.0])
-    np.testing.assert_array_equal(x.numpy(), [0.0, 0.0])
+
+
+def test_in_place_arithmetic_on_a_constant_or_an_op_result_joins_the_graph_as_in_pytorch():
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    x = tg.zeros(2)
+    alias = x
+    x += w  # PyTorch records this: x now depends on w
+    y = w * 3
+    y *= w  # y = 3 w^2, written into y itself
+    assert x is alias and x.requires_grad and y.requires_grad
+    (x.sum() + y.sum()).backward()
+    np.testing.assert_allclose(w.grad.numpy(), 1 + 6 * np.array([1.0, 2.0]))
 
 
 def test_in_place_arithmetic_keeps_shape_and_dtype_or_says_why_not():
@@ -389,3 +397,20 @@ def test_data_is_a_detached_tensor_sharing_memory_as_in_pytorch():
     x = tg.tensor(np.float64(2.0)) * 1.0  # a 0-d result: .numpy() is an ndarray to write into
     x.numpy()[...] = 3.0
     assert x.item() == 3.0
+
+
+def test_in_place_change_of_a_view_in_a_recorded_graph_is_refused_not_a_wrong_gradient():
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    b = w * 1.0
+    first = b[0:1]  # shares b's memory: writing into it would change b behind the graph's back
+    with pytest.raises(RuntimeError, match=r"\+=: in-place change of a view"):
+        first += w[0:1] * 10
+    with pytest.raises(RuntimeError, match="in-place change of a view"):
+        w.reshape(2, 1).mul_(2)  # a view of a parameter
+    np.testing.assert_array_equal(b.numpy(), [1.0, 2.0])
+    np.testing.assert_array_equal(w.numpy(), [1.0, 2.0])
+    # a view taken before its base is changed in place: backward says so instead of a wrong gradient
+    later = b[0:1]
+    b += w
+    with pytest.raises(RuntimeError, match="changed in place"):
+        (later * later).sum().backward()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import math
@@ -212,7 +213,9 @@ def test_a_nan_loss_stops_training_naming_the_epoch_and_step_before_the_update()
 
     model = mlp()
     optimizer = optim.SGD(model.parameters(), lr=0.1)
-    model.register_forward_pre_hook(lambda module, inputs: snapshots.append(module.state_dict()))
+    model.register_forward_pre_hook(
+        lambda module, inputs: snapshots.append(copy.deepcopy(module.state_dict()))
+    )
     with pytest.raises(
         FloatingPointError, match=r"fit: the loss became nan at epoch 2, step 3; try a smaller"
     ):

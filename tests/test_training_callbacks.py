@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 
 import numpy as np
@@ -122,7 +123,7 @@ def test_early_stopping_in_fit_stops_at_the_epoch_the_scripted_val_loss_says():
 def test_early_stopping_restores_the_exact_weights_of_the_best_epoch():
     snapshots = []
     keep = LambdaCallback(
-        on_epoch_end=lambda epoch, logs, trainer: snapshots.append(trainer.model.state_dict())
+        on_epoch_end=lambda epoch, logs, trainer: snapshots.append(copy.deepcopy(trainer.model.state_dict()))
     )
     stopper = EarlyStopping(patience=2, restore_best_weights=True)
     model, history = train([scripted([1.0, 0.5, 0.7, 0.8, 0.1]), keep, stopper], epochs=5)
@@ -136,7 +137,7 @@ def test_early_stopping_restores_the_exact_weights_of_the_best_epoch():
 def test_early_stopping_without_restore_keeps_the_last_weights():
     snapshots = []
     keep = LambdaCallback(
-        on_epoch_end=lambda epoch, logs, trainer: snapshots.append(trainer.model.state_dict())
+        on_epoch_end=lambda epoch, logs, trainer: snapshots.append(copy.deepcopy(trainer.model.state_dict()))
     )
     model, _ = train([scripted([1.0, 0.5, 0.7, 0.8]), keep, EarlyStopping(patience=2)], epochs=4)
     state = model.state_dict()
@@ -172,7 +173,7 @@ def test_early_stopping_starts_afresh_in_a_second_fit():
 def test_model_checkpoint_writes_only_on_improvement_with_the_formatted_name(tmp_path):
     snapshots = []
     keep = LambdaCallback(
-        on_epoch_end=lambda epoch, logs, trainer: snapshots.append(trainer.model.state_dict())
+        on_epoch_end=lambda epoch, logs, trainer: snapshots.append(copy.deepcopy(trainer.model.state_dict()))
     )
     checkpoint = ModelCheckpoint(tmp_path / "ckpt-{epoch:02d}-{val_loss:.3f}.npz")
     train([scripted([1.0, 0.8, 0.9, 0.7]), keep, checkpoint], epochs=4)

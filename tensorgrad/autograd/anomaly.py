@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .grad_mode import ModeSwitch
+from .grad_mode import ImmediateSwitch, ModeSwitch
 
 enabled = False
 
@@ -32,6 +32,21 @@ class detect_anomaly(ModeSwitch):
 
     def __init__(self, check_nan: bool = True) -> None:
         super().__init__(check_nan)
+
+
+class set_detect_anomaly(ImmediateSwitch):
+    """Anomaly detection on or off: as a plain call (``tg.autograd.set_detect_anomaly(True)``, at once) or
+    in a ``with`` block, as PyTorch's."""
+
+    module = __name__
+
+    def __init__(self, mode: bool, check_nan: bool = True) -> None:
+        super().__init__(mode)
+
+
+def is_anomaly_enabled() -> bool:
+    """True while anomaly detection is on."""
+    return enabled
 
 
 def caller_location() -> str:

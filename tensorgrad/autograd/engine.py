@@ -30,24 +30,34 @@ record_gradients = False
 
 
 def backward(
-    root: Tensor,
-    gradient: Any = None,
+    tensors: Tensor | Sequence[Tensor],
+    grad_tensors: Any = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
+    inputs: Tensor | Sequence[Tensor] | None = None,
 ) -> None:
-    """Add d(root)/d(leaf) (times ``gradient``) into ``leaf.grad`` for every leaf that requires grad."""
-    if not root.requires_grad:
-        raise RuntimeError(
-            "backward: this tensor does not require grad, so it has no graph to differentiate. Create "
-            "the inputs with requires_grad=True (e.g. tg.tensor(x, requires_grad=True)) and make sure "
-            "the computation did not run under tg.no_grad()."
-        )
-    seed = _seed(root, gradient, "backward")
+    """Add d(root)/d(leaf) (times ``grad_tensors``) into ``leaf.grad`` for every leaf that requires grad
+    (``tg.autograd.backward``; ``t.backward()`` is this for one root). Several roots add up: their gradients
+    are summed, each weighted by its ``grad_tensors`` entry. With ``inputs`` only those tensors get a
+    ``.grad``."""
+    roots = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    for root in roots:
+        if not root.requires_grad:
+            raise RuntimeError(
+                "backward: this tensor does not require grad, so it has no graph to differentiate. Create "
+                "the inputs with requires_grad=True (e.g. tg.tensor(x, requires_grad=True)) and make sure "
+                "the computation did not run under tg.no_grad()."
+            )
+    seeds = [_seed(t, w, "backward") for t, w in zip(roots, _weights(roots, grad_tensors, "backward"))]
     retain = create_graph if retain_graph is None else retain_graph
-    leaves, grads = _propagate([root], [seed], retain, create_graph, targets=None)
+    chosen = None if inputs is None else ([inputs] if isinstance(inputs, Tensor) else list(inputs))
+    targets = None if chosen is None else {id(t) for t in chosen}
+    leaves, grads = _propagate(roots, seeds, retain, create_graph, targets)
+    if chosen is not None:
+        leaves = [t for t in chosen if id(t) in grads]
     with grad_mode.set_grad_enabled(create_graph):
         # arrays that already have an owner: the caller's gradient, and what earlier leaves took
-        owned = {id(_owner(seed.array))}
+        owned = {id(_owner(seed.array)) for seed in seeds}
         for leaf in leaves:
             g = _leaf_gradient(leaf, grads[id(leaf)])
             if leaf.grad is not None:
@@ -80,12 +90,7 @@ def grad(
     """
     outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    if grad_outputs is None or isinstance(grad_outputs, (Tensor, np.ndarray, float, int)):
-        weights = [grad_outputs] * len(outs) if grad_outputs is None else [grad_outputs]
-    else:
-        weights = list(grad_outputs)
-    if len(weights) != len(outs):
-        raise ValueError(f"grad: got {len(outs)} outputs but {len(weights)} grad_outputs")
+    weights = _weights(outs, grad_outputs, "grad")
     for i, t in enumerate(ins):
         if not isinstance(t, Tensor) or not t.requires_grad:
             raise RuntimeError(f"grad: input {i} does not require grad, so it has no gradient")
@@ -145,6 +150,8 @@ def _propagate(
                 if useful is not None:
                     if id(t) in targets:
                         grads[id(t)] = g
+                        if not any(id(x) in useful for x in node.inputs):
+                            continue  # no other target behind this one: its node is not run (nor freed)
                 elif t._retain_grad:
                     t.grad = g if t.grad is None else t.grad + g
                 if node.saved is None:
@@ -174,6 +181,17 @@ def _propagate(
         for _, t in pending:  # only left over when an error stopped the pass
             t._node.gathered = None
     return leaves, grads
+
+
+def _weights(outs: list[Tensor], given: Any, op: str) -> list[Any]:
+    """One gradient weight per output (None: the output must be a scalar)."""
+    if given is None or isinstance(given, (Tensor, np.ndarray, float, int)):
+        weights = [given] * len(outs) if given is None else [given]
+    else:
+        weights = list(given)
+    if len(weights) != len(outs):
+        raise ValueError(f"{op}: got {len(outs)} outputs but {len(weights)} gradients for them")
+    return weights
 
 
 def _check_unmodified(output: Tensor, node: function.Function) -> None:
@@ -247,7 +265,7 @@ def _owner(array: np.ndarray) -> np.ndarray:
 
 
 def _leaf_gradient(leaf: Tensor, g: Tensor) -> Tensor:
-    if leaf._hooks:
+    if leaf._hooks and leaf._node is None:  # an inner tensor (``inputs=``) ran its hooks on the way
         g = _run_hooks(leaf, g)
     if g.shape != leaf.shape:
         raise RuntimeError(

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from ..random import generator
-from ..tensor import Tensor
+from ..random import Generator, numpy_generator
+from ..tensor import Tensor, wrap
 
 
 class Dataset:
@@ -35,14 +35,17 @@ class Dataset:
 
 
 class TensorDataset(Dataset):
-    """Examples made of rows of arrays: ``ds[i] == (a[i], b[i], ...)``.
+    """Examples made of rows of arrays: ``ds[i] == (a[i], b[i], ...)``, a tuple of Tensors as in PyTorch.
 
     Arrays (numpy arrays, Tensors or nested lists) must have the same length along axis 0; they are kept as
-    numpy arrays (a Tensor's array is shared, not copied) in ``.tensors``.
+    numpy arrays (a Tensor's array is shared, not copied) in ``.tensors``. ``ds[i]`` gives each row as a
+    Tensor (a 0-d Tensor for a scalar label) with the DataLoader's dtype rule: float64 rows become float32,
+    other dtypes are kept; other rows share memory with the arrays. ``__getitems__`` (the DataLoader's batch
+    path) returns the stacked numpy arrays, one fancy index per array.
 
     >>> ds = TensorDataset(np.arange(6.0).reshape(3, 2), np.array([0, 1, 0]))
     >>> len(ds), ds[1]
-    (3, (array([2., 3.]), np.int64(1)))
+    (3, (tensor([2., 3.]), tensor(1)))
     >>> ds.__getitems__(np.array([2, 0]))[1]
     array([0, 0])
     """
@@ -54,12 +57,13 @@ class TensorDataset(Dataset):
         lengths = tuple(len(a) for a in converted)
         if len(set(lengths)) != 1:
             raise ValueError(
-                f"TensorDataset: all arrays need the same length along axis 0, got lengths {lengths}"
+                f"TensorDataset: Size mismatch between tensors: all arrays need the same length along "
+                f"axis 0, got lengths {lengths}"
             )
         self.tensors: tuple[np.ndarray, ...] = converted
 
-    def __getitem__(self, index: int) -> tuple[Any, ...]:
-        return tuple(a[index] for a in self.tensors)
+    def __getitem__(self, index: int) -> tuple[Tensor, ...]:
+        return tuple(_as_tensor(a[index]) for a in self.tensors)
 
     def __getitems__(self, indices: np.ndarray) -> tuple[np.ndarray, ...]:
         """The batch ``indices`` as one fancy-indexed array per field (a copy, never a view)."""
@@ -71,6 +75,12 @@ class TensorDataset(Dataset):
     def __repr__(self) -> str:
         shapes = ", ".join(f"{a.shape} {a.dtype}" for a in self.tensors)
         return f"TensorDataset({shapes})"
+
+
+def _as_tensor(row: Any) -> Tensor:
+    """One example's field as a Tensor: float64 becomes float32 (the DataLoader's rule), else shared."""
+    array = np.asarray(row)
+    return wrap(array.astype(np.float32) if array.dtype == np.float64 else array)
 
 
 def _as_numpy(array: Any, position: int) -> np.ndarray:
@@ -119,13 +129,17 @@ class Subset(Dataset):
         return len(self.indices)
 
 
-def random_split(dataset: Any, lengths: Sequence[int | float], seed: int | None = None) -> list[Subset]:
+def random_split(
+    dataset: Any, lengths: Sequence[int | float], seed: Any = None, *, generator: Generator | None = None
+) -> list[Subset]:
     """Split ``dataset`` into non-overlapping random ``Subset``s of the given lengths (PyTorch's rule).
 
     ``lengths`` are ints summing to ``len(dataset)``, or fractions summing to 1: each fraction f gets
     floor(f * n) examples and the remaining ones go round-robin, one each, to the first subsets. The
     examples are a random permutation of ``range(n)`` cut in order: from ``np.random.default_rng(seed)``
-    when a seed is given, else from tensorgrad's shared generator (so ``tg.manual_seed`` fixes it).
+    when a seed is given, from ``generator`` (a ``tg.Generator``; PyTorch's third argument, so one given in
+    ``seed``'s place is taken as the generator), else from tensorgrad's default generator (so
+    ``tg.manual_seed`` fixes it).
 
     >>> [len(s) for s in random_split(range(10), [0.5, 0.3, 0.2], seed=0)]
     [5, 3, 2]
@@ -155,7 +169,11 @@ def random_split(dataset: Any, lengths: Sequence[int | float], seed: int | None 
         raise ValueError(
             f"random_split: the lengths {sizes} sum to {sum(sizes)}, the dataset has {n} examples"
         )
-    rng = generator() if seed is None else np.random.default_rng(seed)
+    if isinstance(seed, Generator):
+        seed, generator = None, seed
+    if seed is not None and generator is not None:
+        raise ValueError("random_split: give seed= or generator=, not both")
+    rng = numpy_generator(generator) if seed is None else np.random.default_rng(seed)
     order = rng.permutation(n)
     ends = np.cumsum(sizes)
     return [Subset(dataset, order[end - size : end]) for end, size in zip(ends, sizes)]

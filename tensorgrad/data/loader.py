@@ -5,7 +5,8 @@ Each ``iter(loader)`` is one epoch. Its order is ``0 .. n-1``, or a fresh permut
 - with ``seed``, epoch k (counted from 0 in ``loader.epoch``; set it to resume) uses
   ``np.random.default_rng([seed, k])``: the same seed gives the same sequence of epochs, and each epoch
   differs from the last;
-- without, the permutation comes from tensorgrad's shared generator, so ``tg.manual_seed`` fixes it.
+- with ``generator=`` (a ``tg.Generator``, as PyTorch's), each epoch's permutation is drawn from it;
+- without either, from tensorgrad's default generator, so ``tg.manual_seed`` fixes it.
 
 The order is cut into runs of ``batch_size`` indices (the last run shorter unless ``drop_last``). A batch is
 made in one of two ways, with the same result:
@@ -29,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from ..creation import from_numpy
-from ..random import generator
+from ..random import Generator, numpy_generator
 from ..tensor import Tensor
 
 
@@ -61,6 +62,7 @@ class DataLoader:
         *,
         num_workers: int = 0,
         pin_memory: bool = False,
+        generator: Generator | None = None,
     ) -> None:
         if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise ValueError(f"DataLoader: batch_size is a positive int, got {batch_size!r}")
@@ -68,6 +70,9 @@ class DataLoader:
             isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0
         ):
             raise ValueError(f"DataLoader: seed is a non-negative int or None, got {seed!r}")
+        if seed is not None and generator is not None:
+            raise ValueError("DataLoader: give seed= or generator=, not both")
+        numpy_generator(generator)  # checks its type now rather than at the first epoch
         if isinstance(num_workers, bool) or not isinstance(num_workers, (int, np.integer)) or num_workers < 0:
             raise ValueError(f"DataLoader: num_workers is a non-negative int, got {num_workers!r}")
         if collate_fn is not None and not callable(collate_fn):
@@ -83,6 +88,7 @@ class DataLoader:
         self.shuffle = shuffle
         self.drop_last = drop_last
         self.seed = seed
+        self.generator = generator
         self.collate_fn = collate_fn
         self.epoch = 0  # how many epochs have started; the next one uses this number
 
@@ -99,7 +105,10 @@ class DataLoader:
     def _order(self, n: int) -> np.ndarray:
         if not self.shuffle:
             return np.arange(n)
-        rng = generator() if self.seed is None else np.random.default_rng([self.seed, self.epoch])
+        if self.seed is None:
+            rng = numpy_generator(self.generator)
+        else:
+            rng = np.random.default_rng([self.seed, self.epoch])
         return rng.permutation(n)
 
     def _batches(self, order: np.ndarray) -> Iterator[Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..ops import elementwise, reduce
+from ..ops import activation, elementwise, reduce
 from ..tensor import Tensor
 from .module import Module
 
@@ -66,3 +66,124 @@ class LogSoftmax(Softmax):
 
     def forward(self, x: Tensor) -> Tensor:
         return reduce.log_softmax(x, self.dim)
+
+
+class Softplus(Module):
+    """log(1 + e^(beta x)) / beta, and x itself where beta x > threshold (F.softplus)."""
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        self.beta, self.threshold = beta, threshold
+
+    def forward(self, x: Tensor) -> Tensor:
+        return activation.softplus(x, self.beta, self.threshold)
+
+    def extra_repr(self) -> str:
+        return f"beta={self.beta}, threshold={self.threshold}"
+
+
+class GELU(Module):
+    """x Phi(x), Phi the standard normal CDF; ``approximate='tanh'`` uses the tanh formula (F.gelu)."""
+
+    def __init__(self, approximate: str = "none") -> None:
+        super().__init__()
+        self.approximate = approximate
+
+    def forward(self, x: Tensor) -> Tensor:
+        return activation.gelu(x, approximate=self.approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"
+
+
+class _Inplace(Module):
+    """An activation with PyTorch's ``inplace`` flag: accepted (and shown), the result is a new Tensor."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
+
+
+class SiLU(_Inplace):
+    """x sigmoid(x) (F.silu)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return activation.silu(x)
+
+
+class Mish(_Inplace):
+    """x tanh(softplus(x)) (F.mish)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return activation.mish(x)
+
+
+class SELU(_Inplace):
+    """scale * elu(x, alpha) with the self-normalising constants (F.selu)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return activation.selu(x)
+
+
+class ELU(Module):
+    """x where x > 0, else alpha (e^x - 1) (F.elu)."""
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.alpha, self.inplace = alpha, inplace
+
+    def forward(self, x: Tensor) -> Tensor:
+        return activation.elu(x, self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+
+
+class Hardtanh(Module):
+    """x limited to [min_val, max_val], gradient 1 strictly inside (F.hardtanh)."""
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        if min_val > max_val:
+            raise ValueError(f"Hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
+        self.min_val, self.max_val, self.inplace = min_val, max_val, inplace
+
+    def forward(self, x: Tensor) -> Tensor:
+        return activation.hardtanh(x, self.min_val, self.max_val)
+
+    def extra_repr(self) -> str:
+        return f"min_val={self.min_val}, max_val={self.max_val}" + (", inplace=True" if self.inplace else "")
+
+
+class ReLU6(Hardtanh):
+    """min(max(x, 0), 6): Hardtanh(0, 6) (F.relu6)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__(0.0, 6.0, inplace)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
+
+
+class LogSigmoid(Module):
+    """log sigmoid(x), stable (F.logsigmoid)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return activation.logsigmoid(x)
+
+
+class Softsign(Module):
+    """x / (1 + |x|) (F.softsign)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return activation.softsign(x)
+
+
+class Tanhshrink(Module):
+    """x - tanh(x) (F.tanhshrink)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return activation.tanhshrink(x)

@@ -1,4 +1,4 @@
-"""Conv2D (alias Conv2d): 2-D convolution over NCHW batches, with PyTorch's layout and initialisation."""
+"""Conv2D (PyTorch's name: Conv2d): 2-D convolution over NCHW batches, PyTorch's layout and initialisation."""
 
 from __future__ import annotations
 
@@ -60,6 +60,7 @@ class Conv2D(Module):
         self.stride = pair(stride, "stride", name)
         self.dilation = pair(dilation, "dilation", name)
         self.padding = self._padding(padding)
+        self._padding_text = padding if isinstance(padding, str) else None  # PyTorch prints "padding=same"
         dtype = np.dtype(np.float32 if dtype is None else dtype)
         self.weight = Parameter(np.empty((self.out_channels, self.in_channels, *self.kernel_size), dtype))
         if bias:
@@ -105,7 +106,9 @@ class Conv2D(Module):
         text = (
             f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
         )
-        if self.padding != (0, 0):
+        if self._padding_text is not None:
+            text += f", padding={self._padding_text}"
+        elif self.padding != (0, 0):
             text += f", padding={self.padding}"
         if self.dilation != (1, 1):
             text += f", dilation={self.dilation}"
@@ -114,4 +117,7 @@ class Conv2D(Module):
         return text
 
 
-Conv2d = Conv2D
+class Conv2d(Conv2D):
+    """PyTorch's name for ``Conv2D`` (the same layer; it prints as ``Conv2d(...)``)."""
+
+    pytorch_name = True

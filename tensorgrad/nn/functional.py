@@ -4,6 +4,20 @@ These are the ops themselves, re-exported under PyTorch's names; the Modules in 
 parameters and call them.
 """
 
+from ..ops.activation import (
+    elu,
+    gelu,
+    hardtanh,
+    logsigmoid,
+    mish,
+    relu6,
+    selu,
+    silu,
+    softplus,
+    softsign,
+    tanhshrink,
+)
+from ..ops.adaptive import adaptive_avg_pool2d, adaptive_max_pool2d
 from ..ops.conv import avg_pool2d, conv2d, max_pool2d
 from ..ops.elementwise import leaky_relu, relu, sigmoid, tanh
 from ..ops.linalg import linear
@@ -17,11 +31,15 @@ from ..ops.loss import (
     nll_loss,
     smooth_l1_loss,
 )
+from ..ops.norm import normalize
 from ..ops.normalization import batch_norm, dropout
 from ..ops.reduce import log_softmax, softmax
 from ..ops.shape import one_hot
+from ..ops.shape import pad_last as pad
 
 __all__ = [
+    "adaptive_avg_pool2d",
+    "adaptive_max_pool2d",
     "avg_pool2d",
     "batch_norm",
     "binary_cross_entropy",
@@ -29,18 +47,36 @@ __all__ = [
     "conv2d",
     "cross_entropy",
     "dropout",
+    "elu",
+    "gelu",
+    "hardtanh",
     "huber_loss",
     "l1_loss",
     "leaky_relu",
     "linear",
     "log_softmax",
+    "logsigmoid",
     "max_pool2d",
+    "mish",
     "mse_loss",
     "nll_loss",
+    "normalize",
     "one_hot",
+    "pad",
     "relu",
+    "relu6",
+    "selu",
     "sigmoid",
+    "silu",
     "smooth_l1_loss",
     "softmax",
+    "softplus",
+    "softsign",
     "tanh",
+    "tanhshrink",
 ]
+
+# tensorgrad.nn.functional.<a PyTorch name it lacks>: a clear AttributeError (see tensorgrad/unsupported.py)
+from ..unsupported import module_getattr as _module_getattr
+
+__getattr__ = _module_getattr("tensorgrad.nn.functional", "torch.nn.functional", {})

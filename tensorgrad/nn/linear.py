@@ -1,4 +1,4 @@
-"""Dense (alias Linear): y = x W^T + b, with PyTorch's layout and default initialisation."""
+"""Dense (PyTorch's name: Linear): y = x W^T + b, with PyTorch's layout and default initialisation."""
 
 from __future__ import annotations
 
@@ -57,4 +57,7 @@ class Identity(Module):
         return x
 
 
-Linear = Dense  # the PyTorch name
+class Linear(Dense):
+    """PyTorch's name for ``Dense`` (the same layer; it prints as ``Linear(...)``)."""
+
+    pytorch_name = True

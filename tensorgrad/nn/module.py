@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..autograd import function as graph
+from ..device import as_device, check_device
 from ..tensor import Tensor, as_array, operand
 from .parameter import Parameter
 
@@ -287,12 +288,14 @@ class Module:
     def to(self, dtype: Any = None) -> Module:
         """Cast floating-point parameters and buffers to ``dtype`` in place (the Parameter objects stay).
 
-        ``to("cpu")`` is accepted and does nothing, so PyTorch code with ``model.to(device)`` runs as is.
+        ``to("cpu")`` (or ``to(tg.device("cpu"))``) is accepted and does nothing, so PyTorch code with
+        ``model.to(device)`` runs as is; another device is a clear error (tensorgrad runs on the CPU only).
         """
-        if dtype is None or (isinstance(dtype, str) and dtype == "cpu"):
+        if dtype is None:
             return self
-        if isinstance(dtype, str) and dtype.split(":")[0] in ("cuda", "mps", "xla"):
-            raise ValueError(f"to({dtype!r}): tensorgrad runs on the CPU only; use 'cpu' or drop the .to()")
+        if as_device(dtype) is not None:  # a device: the CPU is accepted, another is a clear error
+            check_device(dtype, "to")
+            return self
         target = np.dtype(dtype)
         if not np.issubdtype(target, np.floating):
             raise TypeError(f"to({target}): modules can only be cast to a floating-point dtype")
@@ -312,14 +315,19 @@ class Module:
         return self.to(np.float64)
 
     # ----------------------------------------------------------------- state
-    def state_dict(self) -> dict[str, np.ndarray]:
-        """Parameters and persistent buffers by dotted name, as copies of their numpy arrays.
+    def state_dict(self, *, keep_vars: bool = False) -> dict[str, Tensor]:
+        """Parameters and persistent buffers by dotted name, as detached Tensors sharing their memory.
 
-        The order is PyTorch's: each module's own parameters, then its buffers, then its children. As in
-        PyTorch, a submodule registered under two names (or a parameter shared by two modules) is saved under
-        each of its names, so a PyTorch ``state_dict`` of the same model has the same keys.
+        As in PyTorch, the values are not copies: training the model changes them, so keep a snapshot with
+        ``copy.deepcopy(model.state_dict())``. ``keep_vars=True`` gives the Parameters and buffers themselves.
+        The order is PyTorch's: each module's own parameters, then its buffers, then its children. A submodule
+        registered under two names (or a parameter shared by two modules) is saved under each of its names,
+        so a PyTorch ``state_dict`` of the same model has the same keys.
         """
-        return {key: tensor.array.copy() for key, tensor in self._state_tensors().items()}
+        tensors = self._state_tensors()
+        if keep_vars:
+            return tensors
+        return {key: tensor.detach() for key, tensor in tensors.items()}
 
     def _state_tensors(self, prefix: str = "", into: dict[str, Tensor] | None = None) -> dict[str, Tensor]:
         tensors: dict[str, Tensor] = {} if into is None else into
@@ -335,7 +343,7 @@ class Module:
         return tensors
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
-        """Copy arrays (numpy, Tensors, or anything array-like) into the parameters and buffers by name.
+        """Copy values (Tensors, numpy arrays, anything array-like) into the parameters and buffers by name.
 
         Shapes must match. With ``strict=True`` (the default) missing and unexpected keys are errors too;
         the error lists every problem by name. Nothing is written unless everything matches.
@@ -369,6 +377,7 @@ class Module:
             )
         for key, value in values.items():
             own[key].array[...] = value
+            graph.mark_modified(own[key])  # a graph that used the old values can no longer backpropagate
         return IncompatibleKeys(missing, unexpected)
 
     # ----------------------------------------------------------------- printing
@@ -383,6 +392,15 @@ class Module:
         if not self._modules:
             return f"{type(self).__name__}({lines[0] if lines else ''})"
         return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+
+
+def design_name(module: Module) -> str:
+    """The module's class name in tensorgrad's own naming (the name of the op it makes): a PyTorch-named
+    subclass (``Linear``, ``Conv2d``, ... marked ``pytorch_name = True``) answers its base's (``Dense``)."""
+    cls = type(module)
+    while cls.__dict__.get("pytorch_name", False):
+        cls = next(base for base in cls.__mro__[1:] if issubclass(base, Module))
+    return cls.__name__
 
 
 def _as_buffer(value: Any, name: str) -> Tensor:

@@ -99,5 +99,13 @@ class BatchNorm2D(_BatchNorm):
     layout = "(N, {C}, H, W)"
 
 
-BatchNorm1d = BatchNorm1D
-BatchNorm2d = BatchNorm2D
+class BatchNorm1d(BatchNorm1D):
+    """PyTorch's name for ``BatchNorm1D`` (the same layer; it prints as ``BatchNorm1d(...)``)."""
+
+    pytorch_name = True
+
+
+class BatchNorm2d(BatchNorm2D):
+    """PyTorch's name for ``BatchNorm2D`` (the same layer; it prints as ``BatchNorm2d(...)``)."""
+
+    pytorch_name = True

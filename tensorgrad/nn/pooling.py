@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
+from typing import Any
+
+from ..ops.adaptive import adaptive_avg_pool2d, adaptive_max_pool2d
 from ..ops.conv import avg_pool2d, max_pool2d
 from ..tensor import Tensor
 from .conv import call_op, pair
@@ -68,5 +72,71 @@ def _check_rank(layer: Module, x: Tensor) -> None:
         raise ValueError(f"{layer!r}: expected input of shape (N, C, H, W) or (C, H, W), got {x.shape}")
 
 
-MaxPool2d = MaxPool2D
-AvgPool2d = AvgPool2D
+class _AsGiven:
+    """PyTorch's pooling repr: the arguments as the user gave them (``kernel_size=2``, not ``(2, 2)``), the
+    stride defaulting to the kernel size, in the order of ``_torch_fields`` (name, default)."""
+
+    _torch_fields: tuple[tuple[str, Any], ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        given = inspect.signature(super().__init__).bind(*args, **kwargs).arguments
+        if given.get("stride") is None:
+            given["stride"] = given["kernel_size"]
+        object.__setattr__(self, "_given", given)
+
+    def extra_repr(self) -> str:
+        return ", ".join(f"{name}={self._given.get(name, default)}" for name, default in self._torch_fields)
+
+
+class MaxPool2d(_AsGiven, MaxPool2D):
+    """PyTorch's name for ``MaxPool2D`` (the same layer; it prints as PyTorch's ``MaxPool2d(...)``)."""
+
+    pytorch_name = True
+
+    _torch_fields = (
+        ("kernel_size", None),
+        ("stride", None),
+        ("padding", 0),
+        ("dilation", 1),
+        ("ceil_mode", False),
+    )
+
+
+class AvgPool2d(_AsGiven, AvgPool2D):
+    """PyTorch's name for ``AvgPool2D`` (the same layer; it prints as PyTorch's ``AvgPool2d(...)``)."""
+
+    pytorch_name = True
+
+    _torch_fields = (("kernel_size", None), ("stride", None), ("padding", 0))
+
+
+class AdaptiveAvgPool2D(Module):
+    """Average-pool to a fixed ``output_size`` (an int, or a pair whose None keeps the input size): output
+    cell i of a dimension of size H averages the rows floor(i H / out) .. ceil((i + 1) H / out) - 1.
+    ``AdaptiveAvgPool2d(1)`` is global average pooling."""
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, x: Tensor) -> Tensor:
+        return call_op(self, adaptive_avg_pool2d, x, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool2D(AdaptiveAvgPool2D):
+    """Max-pool to a fixed ``output_size``, over the same windows as ``AdaptiveAvgPool2D``."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return call_op(self, adaptive_max_pool2d, x, self.output_size)
+
+
+class AdaptiveAvgPool2d(AdaptiveAvgPool2D):
+    """PyTorch's name for ``AdaptiveAvgPool2D`` (the same layer, printed as PyTorch prints it)."""
+
+
+class AdaptiveMaxPool2d(AdaptiveMaxPool2D):
+    """PyTorch's name for ``AdaptiveMaxPool2D`` (the same layer, printed as PyTorch prints it)."""

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function
-from ..tensor import Tensor, lift, operand, wrap
+from ..tensor import Tensor, get_default_dtype, lift, operand, wrap
 from .shape import sum_to
 
 
@@ -90,10 +90,18 @@ class Pow(_Binary):
 
     def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.inputs
-        return (
-            sum_to(g * b * a ** (b - 1), a.shape) if a.requires_grad else None,
-            sum_to(g * self.output() * log(a), b.shape) if b.requires_grad else None,
-        )
+        grad_b = None
+        if b.requires_grad:  # at a = 0 the exponent's gradient is 0, as PyTorch's (not 0 * log 0 = nan)
+            zero = a.array == 0
+            base = where(zero, np.ones((), dtype=a.dtype), a) if zero.any() else a
+            grad_b = sum_to(g * self.output() * log(base), b.shape)
+        grad_a = None
+        if a.requires_grad:  # where b = 0 the base's gradient is 0, as PyTorch's (not 0 * 0^-1 at a = 0)
+            exponent = b - 1
+            if (b.array == 0).any():  # b a^1 there: zero, without computing 0^-1
+                exponent = where(b.array == 0, np.ones((), dtype=exponent.dtype), exponent)
+            grad_a = sum_to(g * (b * a**exponent), a.shape)
+        return (grad_a, grad_b)
 
 
 class Maximum(_Binary):
@@ -279,33 +287,46 @@ class Cast(Function):
 
 
 # ---------------------------------------------------------------------------- functions
-def add(a: Any, b: Any) -> Tensor:
-    """a + b, broadcasting."""
-    a, b = _pair(a, b)
+def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """input + alpha * other, broadcasting (PyTorch's ``add``; ``alpha`` scales ``other``)."""
+    a, b = _pair(input, other)
+    if alpha != 1:
+        b = mul(b, alpha)
     return Add.apply(a, b)
 
 
-def sub(a: Any, b: Any) -> Tensor:
-    """a - b, broadcasting."""
-    a, b = _pair(a, b)
+def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """input - alpha * other, broadcasting (PyTorch's ``sub``)."""
+    a, b = _pair(input, other)
+    if alpha != 1:
+        b = mul(b, alpha)
     return Sub.apply(a, b)
 
 
-def mul(a: Any, b: Any) -> Tensor:
-    """a * b, broadcasting."""
-    a, b = _pair(a, b)
+def mul(input: Any, other: Any) -> Tensor:
+    """input * other, broadcasting."""
+    a, b = _pair(input, other)
     return Mul.apply(a, b)
 
 
-def div(a: Any, b: Any) -> Tensor:
-    """a / b, broadcasting."""
-    a, b = _pair(a, b)
+def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+    """input / other, broadcasting. True division always gives floating point (integers divide in float32,
+    as PyTorch); ``rounding_mode='trunc'`` or ``'floor'`` rounds the quotient (keeping integer dtypes, with
+    gradient zero)."""
+    a, b = _pair(input, other)
+    if rounding_mode is not None:
+        from .math import rounded_div
+
+        return rounded_div(a, b, rounding_mode)
+    if a.array.dtype.kind != "f":  # then b is not floating either (_pair): int / int is float32
+        dtype = get_default_dtype()
+        a, b = wrap(a.array.astype(dtype)), wrap(b.array.astype(dtype))
     return Div.apply(a, b)
 
 
-def pow(a: Any, b: Any) -> Tensor:
-    """a ** b, broadcasting; both may require grad."""
-    a, b = _pair(a, b)
+def pow(input: Any, exponent: Any) -> Tensor:
+    """input ** exponent, broadcasting; both may be Tensors that require grad (``pow(2, t)`` works too)."""
+    a, b = _pair(input, exponent)
     return Pow.apply(a, b)
 
 
@@ -321,9 +342,14 @@ def minimum(a: Any, b: Any) -> Tensor:
     return Minimum.apply(a, b)
 
 
-def where(condition: Any, x: Any, y: Any) -> Tensor:
-    """Elements of ``x`` where ``condition`` is true, else of ``y`` (broadcasting all three)."""
+def where(condition: Any, x: Any = None, y: Any = None) -> Any:
+    """Elements of ``x`` where ``condition`` is true, else of ``y`` (broadcasting all three).
+
+    ``where(condition)`` alone is PyTorch's ``nonzero(condition, as_tuple=True)``: a tuple of index Tensors.
+    """
     cond = condition.array if isinstance(condition, Tensor) else np.asarray(condition)
+    if x is None and y is None:
+        return tuple(wrap(i.astype(np.int64, copy=False)) for i in np.nonzero(np.atleast_1d(cond)))
     if cond.dtype != np.bool_:
         raise TypeError(f"where: the condition must be boolean, got dtype {cond.dtype}")
     x, y = _pair(x, y)
@@ -405,12 +431,21 @@ def leaky_relu(a: Tensor, negative_slope: float = 0.01) -> Tensor:
     return LeakyReLU.apply(a, negative_slope=negative_slope)
 
 
-def clip(a: Tensor, min: Any = None, max: Any = None) -> Tensor:
-    """Limit values to [min, max] (either bound may be None). PyTorch calls it ``clamp``."""
+def clip(input: Any, min: Any = None, max: Any = None) -> Tensor:
+    """Limit values to [min, max] (either bound may be None; numbers or Tensors, broadcasting). PyTorch calls
+    it ``clamp``. As PyTorch: where min > max the result is max; at a bound the gradient goes to ``input``;
+    Tensor bounds receive the gradient where they are the result."""
     if min is None and max is None:
         raise ValueError("clip: give at least one of min and max")
-    if min is not None and max is not None and np.any(np.asarray(min) > np.asarray(max)):
-        raise ValueError(f"clip: min ({min}) must not exceed max ({max})")
+    a = operand(input)
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        if min is not None:
+            low = lift(min, a)
+            a = where(a.array >= low.array, a, low)
+        if max is not None:
+            high = lift(max, a)
+            a = where(a.array <= high.array, a, high)
+        return a
     return Clip.apply(a, low=min, high=max)
 
 
@@ -441,10 +476,6 @@ def compare(op: np.ufunc, a: Any, b: Any) -> Tensor:
         raise ValueError(
             f"{op.__name__}: shapes {np.shape(a_data)} and {np.shape(b_data)} do not broadcast"
         ) from None
-
-
-def logical_not(a: Tensor) -> Tensor:
-    return wrap(np.logical_not(a.array))
 
 
 def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:

@@ -14,7 +14,7 @@ import numpy as np
 from ..autograd.function import Function
 from ..tensor import Tensor, lift, operand
 from .elementwise import _pair
-from .shape import reshape, sum_to, unsqueeze
+from .shape import IndexAdd, broadcast_to, cat, getitem, normalize_axes, permute, reshape, sum_to, unsqueeze
 
 
 class MatMul(Function):
@@ -37,9 +37,9 @@ class MatMul(Function):
         )
 
 
-def matmul(a: Any, b: Any) -> Tensor:
-    """Matrix product ``a @ b`` (numpy's ``matmul`` semantics)."""
-    a, b = _pair(a, b)
+def matmul(input: Any, other: Any) -> Tensor:
+    """Matrix product ``input @ other`` (numpy's ``matmul`` semantics; PyTorch's argument names)."""
+    a, b = _pair(input, other)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(
             f"matmul: both operands need at least 1 dimension, got shapes {a.shape} @ {b.shape}; "
@@ -108,3 +108,139 @@ def linear(x: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if bias.shape != (weight.shape[0],):
         raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got {bias.shape}")
     return Dense.apply(x, weight, bias)
+
+
+# ---------------------------------------------------------------------------- products under PyTorch's names
+def _check_dims(op: str, x: Tensor, ndim: int, name: str) -> None:
+    if x.ndim != ndim:
+        raise ValueError(f"{op}: {name} must be {ndim}-D, got shape {x.shape}")
+
+
+def mm(input: Any, mat2: Any) -> Tensor:
+    """The product of two matrices (2-D only; ``matmul`` broadcasts)."""
+    a, b = _pair(input, mat2)
+    _check_dims("mm", a, 2, "input")
+    _check_dims("mm", b, 2, "mat2")
+    return matmul(a, b)
+
+
+def bmm(input: Any, mat2: Any) -> Tensor:
+    """Batched matrix product: (b, n, m) @ (b, m, p) -> (b, n, p), without broadcasting."""
+    a, b = _pair(input, mat2)
+    _check_dims("bmm", a, 3, "input")
+    _check_dims("bmm", b, 3, "mat2")
+    if a.shape[0] != b.shape[0]:
+        raise ValueError(f"bmm: batch sizes differ: {a.shape} @ {b.shape}")
+    return matmul(a, b)
+
+
+def mv(input: Any, vec: Any) -> Tensor:
+    """Matrix times vector: (n, m) @ (m,) -> (n,)."""
+    a, b = _pair(input, vec)
+    _check_dims("mv", a, 2, "input")
+    _check_dims("mv", b, 1, "vec")
+    return matmul(a, b)
+
+
+def dot(input: Any, other: Any) -> Tensor:
+    """The inner product of two 1-D tensors of equal length: sum_i a_i b_i."""
+    a, b = _pair(input, other)
+    _check_dims("dot", a, 1, "input")
+    _check_dims("dot", b, 1, "other")
+    return matmul(a, b)
+
+
+def outer(input: Any, vec2: Any) -> Tensor:
+    """The outer product of two 1-D tensors: out[i, j] = a_i b_j."""
+    a, b = _pair(input, vec2)
+    _check_dims("outer", a, 1, "input")
+    _check_dims("outer", b, 1, "vec2")
+    return reshape(a, (-1, 1)) * reshape(b, (1, -1))
+
+
+def addmm(input: Any, mat1: Any, mat2: Any, *, beta: float = 1, alpha: float = 1) -> Tensor:
+    """beta * input + alpha * (mat1 @ mat2), ``input`` broadcast to the product's shape."""
+    product = mm(mat1, mat2)
+    product = product if alpha == 1 else product * alpha
+    return product + (input if beta == 1 else operand(input) * beta)
+
+
+def kron(input: Any, other: Any) -> Tensor:
+    """The Kronecker product: out[i*m + k, ...] = a[i, ...] b[k, ...] (the shorter shape padded by ones)."""
+    a, b = _pair(input, other)
+    ndim = max(a.ndim, b.ndim)
+    a = reshape(a, (1,) * (ndim - a.ndim) + a.shape)
+    b = reshape(b, (1,) * (ndim - b.ndim) + b.shape)
+    spread_a = reshape(a, tuple(d for n in a.shape for d in (n, 1)))
+    spread_b = reshape(b, tuple(d for n in b.shape for d in (1, n)))
+    return reshape(spread_a * spread_b, tuple(m * n for m, n in zip(a.shape, b.shape)))
+
+
+def diagonal(input: Any, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """The diagonal of ``input`` over dims ``dim1``, ``dim2`` (``offset`` > 0 above it), as a last dimension;
+    its gradient goes back onto the diagonal."""
+    x = operand(input)
+    if x.ndim < 2:
+        raise ValueError(f"diagonal: needs at least 2 dimensions, got shape {x.shape}")
+    d1, d2 = (normalize_axes(d, x.ndim, "diagonal")[0] for d in (dim1, dim2))
+    if d1 == d2:
+        raise ValueError(f"diagonal: dim1 and dim2 must differ, got {dim1} and {dim2}")
+    rest = [d for d in range(x.ndim) if d not in (d1, d2)]
+    moved = permute(x, (*rest, d1, d2))
+    rows, cols = moved.shape[-2:]
+    start_row, start_col = max(-offset, 0), max(offset, 0)
+    length = max(min(rows - start_row, cols - start_col), 0)
+    steps = np.arange(length)
+    return getitem(moved, (Ellipsis, steps + start_row, steps + start_col))
+
+
+_diagonal = diagonal  # diag's argument is named diagonal too
+
+
+def diag(input: Any, diagonal: int = 0) -> Tensor:
+    """PyTorch's ``diag``: a 1-D input becomes a square matrix with it on diagonal ``diagonal``; a 2-D input
+    gives that diagonal as a 1-D tensor."""
+    x = operand(input)
+    if x.ndim == 2:
+        return _diagonal(x, diagonal)
+    if x.ndim != 1:
+        raise ValueError(f"diag: expects a 1-D or 2-D tensor, got shape {x.shape}")
+    n = x.shape[0] + abs(diagonal)
+    steps = np.arange(x.shape[0])
+    index = (steps + max(-diagonal, 0), steps + max(diagonal, 0))
+    return IndexAdd.apply(x, index=index, shape=(n, n))
+
+
+def trace(input: Any) -> Tensor:
+    """The sum of the main diagonal of a matrix."""
+    x = operand(input)
+    _check_dims("trace", x, 2, "input")
+    return diagonal(x).sum()
+
+
+def cross(input: Any, other: Any, dim: int | None = None) -> Tensor:
+    """The cross product of 3-vectors along ``dim`` (PyTorch's default: the first dimension of size 3;
+    ``torch.linalg.cross`` uses -1), the operands broadcast together."""
+    a, b = _pair(input, other)
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    if dim is None:
+        dim = next((i for i, n in enumerate(shape) if n == 3), None)
+        if dim is None:
+            raise ValueError(f"cross: no dimension of size 3 in shapes {a.shape} and {b.shape}")
+    (d,) = normalize_axes(dim, len(shape), "cross")
+    if a.ndim != len(shape) or b.ndim != len(shape) or shape[d] != 3:
+        raise ValueError(
+            f"cross: needs size 3 along dim {dim} of equal-rank shapes, got {a.shape} and {b.shape}"
+        )
+    a, b = broadcast_to(a, shape), broadcast_to(b, shape)
+
+    def part(t: Tensor, i: int) -> Tensor:
+        return getitem(t, (slice(None),) * d + (slice(i, i + 1),))
+
+    return cat(
+        [
+            part(a, (i + 1) % 3) * part(b, (i + 2) % 3) - part(a, (i + 2) % 3) * part(b, (i + 1) % 3)
+            for i in range(3)
+        ],
+        d,
+    )

@@ -1,4 +1,5 @@
-"""Reductions and the ops that normalise along an axis: sum, mean, var, max/min, softmax, log-softmax.
+"""Reductions and the ops that normalise along an axis: sum, mean, var, prod, max/min, median, sort,
+softmax, log-softmax; and the ones without a gradient (any, all, argsort, unique).
 
 Axis arguments take numpy's names (``axis``, ``keepdims``) and PyTorch's (``dim``, ``keepdim``), so code
 from either ports unchanged. A reduction's gradient is the incoming gradient, reshaped to keep the reduced
@@ -13,7 +14,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from ..tensor import Tensor, operand, wrap
-from .elementwise import exp, maximum, minimum, sqrt
+from .elementwise import astype, exp, maximum, minimum, sqrt, where
 from .shape import broadcast_to, gather_along, normalize_axes, reshape
 
 
@@ -141,19 +142,36 @@ def _keep(keepdims: bool, keepdim: bool | None) -> bool:
     return bool(keepdims if keepdim is None else keepdim)
 
 
-def sum(
-    x: Tensor, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: bool | None = None
-) -> Tensor:
-    """Sum over ``axis`` (int, tuple, or None for all)."""
+def _converted(x: Any, dtype: Any) -> Tensor:
     x = operand(x)
+    return x if dtype is None else astype(x, dtype)
+
+
+def sum(
+    x: Tensor,
+    axis: Any = None,
+    keepdims: bool = False,
+    *,
+    dim: Any = None,
+    keepdim: bool | None = None,
+    dtype: Any = None,
+) -> Tensor:
+    """Sum over ``axis`` (int, tuple, or None for all); ``dtype`` converts the input first (PyTorch's)."""
+    x = _converted(x, dtype)
     return Sum.apply(x, axes=_axes_of(x, axis, dim, "sum"), keepdims=_keep(keepdims, keepdim))
 
 
 def mean(
-    x: Tensor, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: bool | None = None
+    x: Tensor,
+    axis: Any = None,
+    keepdims: bool = False,
+    *,
+    dim: Any = None,
+    keepdim: bool | None = None,
+    dtype: Any = None,
 ) -> Tensor:
-    """Arithmetic mean over ``axis``."""
-    x = operand(x)
+    """Arithmetic mean over ``axis``; ``dtype`` converts the input first (PyTorch's)."""
+    x = _converted(x, dtype)
     axes = _axes_of(x, axis, dim, "mean")
     if x.ndim and not np.prod([x.shape[i] for i in axes]):
         raise ValueError(f"mean: cannot average over an empty axis (shape {x.shape}, axes {axes})")
@@ -355,3 +373,136 @@ def logsumexp(
     """log(sum(exp(x))) over ``axis``, stable for large inputs."""
     x = operand(x)
     return LogSumExp.apply(x, axes=_axes_of(x, axis, dim, "logsumexp"), keepdims=_keep(keepdims, keepdim))
+
+
+# ---------------------------------------------------------------------------- products
+class Prod(Function):
+    """prod over ``axes``;  d/da_i = prod_{j != i} a_j.
+
+    Written as out / a_i where no element of the product is zero; where exactly one is, that element gets
+    the product of the others and the rest get 0 (exact, as PyTorch's); with two or more zeros all get 0.
+    """
+
+    def forward(self, a: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.ndarray:
+        self.axes = axes
+        return a.prod(axis=axes, keepdims=keepdims)
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        (a,) = self.inputs
+        zero = a.array == 0
+        spread = _spread(g, self)
+        if not zero.any():
+            kept = reshape(Prod.apply(a, axes=self.axes, keepdims=True), _kept_shape(a.shape, self.axes))
+            return (spread * kept / a,)
+        zeros = zero.sum(axis=self.axes, keepdims=True)
+        safe = where(zero, 1.0, a)
+        others = Prod.apply(safe, axes=self.axes, keepdims=True)  # the product of the nonzero elements
+        local = where(zeros == 0, others / safe, where((zeros == 1) & zero, others, 0.0))
+        return (spread * local,)
+
+
+def prod(
+    x: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    dtype: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Tensor:
+    """Product over ``dim`` (None: all elements); integer and bool inputs give int64, as PyTorch."""
+    x = _converted(x, dtype)
+    if x.dtype.kind in "bu" or (x.dtype.kind == "i" and dtype is None):
+        x = astype(x, np.int64)
+    axes = _axes_of(x, axis, dim, "prod")
+    return Prod.apply(x, axes=axes, keepdims=_keep(keepdim, keepdims))
+
+
+# ---------------------------------------------------------------------------- logical reductions (no grad)
+def any(
+    x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool | None = None
+) -> Tensor:
+    """True where any element over ``dim`` (None: all) is nonzero: a bool tensor (0-d without ``dim``)."""
+    x = operand(x)
+    axes = _axes_of(x, axis, dim, "any")
+    return wrap(np.asarray(np.any(x.array, axis=axes, keepdims=_keep(keepdim, keepdims))))
+
+
+def all(
+    x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool | None = None
+) -> Tensor:
+    """True where every element over ``dim`` (None: all) is nonzero: a bool tensor (0-d without ``dim``)."""
+    x = operand(x)
+    axes = _axes_of(x, axis, dim, "all")
+    return wrap(np.asarray(np.all(x.array, axis=axes, keepdims=_keep(keepdim, keepdims))))
+
+
+# ---------------------------------------------------------------------------- order statistics
+def median(x: Any, dim: int | None = None, keepdim: bool = False) -> Tensor | ValuesIndices:
+    """PyTorch's ``median``: the lower of the two middle values for an even count (no averaging).
+
+    Without ``dim`` the median of all elements (a 0-d tensor); with ``dim``, ``(values, indices)`` along it.
+    The gradient goes to the element picked."""
+    x = operand(x)
+    if dim is None:
+        flat = reshape(x, (-1,))
+        if not flat.shape[0]:
+            raise ValueError("median: cannot take the median of an empty tensor")
+        order = _order(flat, 0, False)
+        return gather_along(flat, 0, order[(flat.shape[0] - 1) // 2 :][:1]).reshape(())
+    if x.ndim == 0:
+        normalize_axes(dim, 0, "median")
+        return ValuesIndices(x, wrap(np.zeros((), np.int64)))
+    (d,) = normalize_axes(dim, x.ndim, "median")
+    if not x.shape[d]:
+        raise ValueError(f"median: dimension {d} of shape {x.shape} is empty")
+    picked = _order(x, d, False).take([(x.shape[d] - 1) // 2], axis=d)
+    values = gather_along(x, d, picked)
+    if not keepdim:
+        values, picked = reshape(values, picked.shape[:d] + picked.shape[d + 1 :]), picked.squeeze(d)
+    return ValuesIndices(values, wrap(picked))
+
+
+def argsort(x: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+    """The int64 positions that sort ``x`` along ``dim``, equal values in their order (not differentiable)."""
+    x = operand(x)
+    if x.ndim == 0:
+        normalize_axes(dim, 0, "argsort")
+        return wrap(np.zeros((), np.int64))
+    (d,) = normalize_axes(dim, x.ndim, "argsort")
+    return wrap(_order(x, d, descending))
+
+
+def unique(
+    x: Any,
+    sorted: bool = True,
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    dim: int | None = None,
+) -> Tensor | tuple[Tensor, ...]:
+    """The distinct values (or with ``dim`` the distinct slices along ``dim``) in ascending order, as PyTorch
+    on the CPU (also with ``sorted=False``); optionally the position of each input element (or slice) among
+    them and how often each occurs. Not differentiable."""
+    x = operand(x)
+    axis = None if dim is None else normalize_axes(dim, x.ndim, "unique")[0]
+    values, inverse, counts = np.unique(x.array, return_inverse=True, return_counts=True, axis=axis)
+    out = [wrap(values)]
+    if return_inverse:
+        shape = x.shape if axis is None else (x.shape[axis],)
+        out.append(wrap(inverse.reshape(shape).astype(np.int64, copy=False)))
+    if return_counts:
+        out.append(wrap(counts.astype(np.int64, copy=False)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+# ---------------------------------------------------------------------------- moments together
+def var_mean(x: Any, dim: Any = None, *, correction: int = 1, keepdim: bool = False) -> tuple[Tensor, Tensor]:
+    """``(var, mean)`` over ``dim``, as PyTorch's ``var_mean``."""
+    x = operand(x)
+    return var(x, dim=dim, correction=correction, keepdim=keepdim), mean(x, dim=dim, keepdim=keepdim)
+
+
+def std_mean(x: Any, dim: Any = None, *, correction: int = 1, keepdim: bool = False) -> tuple[Tensor, Tensor]:
+    """``(std, mean)`` over ``dim``, as PyTorch's ``std_mean``."""
+    x = operand(x)
+    return std(x, dim=dim, correction=correction, keepdim=keepdim), mean(x, dim=dim, keepdim=keepdim)

@@ -331,9 +331,20 @@ class Pad(Function):
         return (Index.apply(g, index=self.inner),)
 
 
-def pad(x: Tensor, pad_width: Any, value: float = 0.0) -> Tensor:
-    """Pad with a constant. ``pad_width``: an int, one (before, after) pair, or one pair per dimension."""
+#: PyTorch's padding modes and numpy's names for them
+PAD_MODES = {"constant": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+def pad(x: Tensor, pad_width: Any, value: float = 0.0, mode: str = "constant") -> Tensor:
+    """Pad, numpy's convention: ``pad_width`` an int, one (before, after) pair, or one pair per dimension.
+
+    ``mode``: ``"constant"`` (``value``), ``"reflect"`` (mirror without repeating the edge), ``"replicate"``
+    (repeat the edge) or ``"circular"`` (wrap around). Out of ``constant`` mode each output element is a copy
+    of an input element, so the op is indexing: its gradient adds up into the elements copied.
+    """
     x = operand(x)
+    if mode not in PAD_MODES:
+        raise ValueError(f"pad: mode must be one of {sorted(PAD_MODES)}, got {mode!r}")
     if x.ndim == 0:
         return x  # a 0-d tensor has no dimension to pad (numpy returns it unchanged too)
     try:
@@ -345,7 +356,49 @@ def pad(x: Tensor, pad_width: Any, value: float = 0.0) -> Tensor:
         ) from None
     if (widths < 0).any():
         raise ValueError(f"pad: pad widths must be non-negative, got {pad_width!r}")
-    return Pad.apply(x, pad_width=tuple(map(tuple, widths.tolist())), value=value)
+    pairs = tuple(map(tuple, widths.tolist()))
+    if mode == "constant":
+        return Pad.apply(x, pad_width=pairs, value=value)
+    for (lo, hi), n in zip(pairs, x.shape):
+        limit = {"reflect": n - 1, "circular": n}.get(mode, math.inf if n else 0)
+        if builtins.max(lo, hi) > limit:
+            raise ValueError(
+                f"pad: {mode} padding of ({lo}, {hi}) is too large for a dimension of size {n} in shape "
+                f"{x.shape}: each side may add at most {limit}"
+            )
+    source = np.pad(np.arange(x.array.size).reshape(x.shape), pairs, mode=PAD_MODES[mode])
+    return Index.apply(reshape(x, (-1,)), index=source)
+
+
+_pad = pad  # pad_last's argument is named pad, as PyTorch's
+
+
+def pad_last(input: Any, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:
+    """PyTorch's ``F.pad``: ``pad`` lists (before, after) pairs from the LAST dimension backwards,
+    ``(left, right, top, bottom, ...)``. Negative widths crop (``constant`` mode). ``pad`` has the modes."""
+    x = operand(input)
+    pad = [int(p) for p in pad]
+    if len(pad) % 2 or len(pad) // 2 > x.ndim:
+        raise ValueError(
+            f"pad: {len(pad)} pad values do not fit a tensor of shape {x.shape}: give an even number, "
+            f"(before, after) for at most {x.ndim} trailing dimension(s), last dimension first"
+        )
+    if value is not None and mode != "constant":
+        raise ValueError(f"pad: value applies to constant padding only, not mode={mode!r}")
+    pairs = [(0, 0)] * x.ndim
+    for k in range(len(pad) // 2):
+        pairs[x.ndim - 1 - k] = (pad[2 * k], pad[2 * k + 1])
+    if builtins.any(p < 0 for pair in pairs for p in pair):
+        if mode != "constant":
+            raise ValueError(f"pad: negative padding (cropping) needs mode='constant', got {mode!r}")
+        x = getitem(
+            x,
+            tuple(
+                slice(-builtins.min(lo, 0), n + builtins.min(hi, 0)) for (lo, hi), n in zip(pairs, x.shape)
+            ),
+        )
+        pairs = [(builtins.max(lo, 0), builtins.max(hi, 0)) for lo, hi in pairs]
+    return _pad(x, pairs, 0.0 if value is None else value, mode)
 
 
 # ---------------------------------------------------------------------------- joining and splitting
@@ -446,3 +499,60 @@ def _as_tensors(tensors: Sequence[Any], op: str) -> list[Tensor]:
     if first is None:
         return [Tensor(as_array(t)) for t in tensors]
     return [lift(t, first) for t in tensors]
+
+
+# ---------------------------------------------------------------------------- views under PyTorch's names
+def movedim(x: Any, source: Any, destination: Any) -> Tensor:
+    """Move dimension(s) ``source`` to position(s) ``destination``, the others keeping their order
+    (PyTorch's ``movedim``, numpy's ``moveaxis``)."""
+    x = operand(x)
+    src = [source] if isinstance(source, (int, np.integer)) else list(source)
+    dst = [destination] if isinstance(destination, (int, np.integer)) else list(destination)
+    if len(src) != len(dst):
+        raise ValueError(f"movedim: source {source} and destination {destination} differ in length")
+    src = [normalize_axes(d, x.ndim, "movedim")[0] for d in src] if x.ndim else []
+    dst = [normalize_axes(d, x.ndim, "movedim")[0] for d in dst] if x.ndim else []
+    if len(set(src)) != len(src) or len(set(dst)) != len(dst):
+        raise ValueError(f"movedim: repeated dimension in source {source} or destination {destination}")
+    rest = iter(d for d in range(x.ndim) if d not in src)
+    placed = dict(zip(dst, src))
+    return permute(x, [placed[i] if i in placed else next(rest) for i in range(x.ndim)])
+
+
+moveaxis = movedim
+
+
+def swapaxes(x: Any, axis0: int, axis1: int) -> Tensor:
+    """Swap two dimensions (numpy's ``swapaxes``, PyTorch's ``swapdims``): ``transpose``."""
+    return transpose(x, axis0, axis1)
+
+
+swapdims = swapaxes
+
+
+def ravel(x: Any) -> Tensor:
+    """The elements as one dimension, in row-major order."""
+    return reshape(x, (-1,))
+
+
+def narrow(x: Any, dim: int, start: int, length: int) -> Tensor:
+    """Elements ``start .. start + length - 1`` along ``dim`` (a slice; the gradient goes back there)."""
+    x = operand(x)
+    (d,) = normalize_axes(dim, x.ndim, "narrow")
+    size = x.shape[d]
+    start = int(start) + size if start < 0 else int(start)
+    if not (0 <= start <= size and 0 <= length <= size - start):
+        raise IndexError(
+            f"narrow: start {start} and length {length} do not fit dimension {dim} of size {size} "
+            f"(shape {x.shape})"
+        )
+    return getitem(x, (slice(None),) * d + (slice(start, start + length),))
+
+
+def unbind(x: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    """The slices along ``dim``, as a tuple of tensors with that dimension removed."""
+    x = operand(x)
+    (d,) = normalize_axes(dim, x.ndim, "unbind")
+    if x.ndim == 0:
+        raise ValueError("unbind: a 0-d tensor has no dimension to unbind")
+    return tuple(getitem(x, (slice(None),) * d + (i,)) for i in range(x.shape[d]))

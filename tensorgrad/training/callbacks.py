@@ -20,6 +20,7 @@ Mode "auto" minimises names that end in "loss" and maximises names that end in "
 
 from __future__ import annotations
 
+import copy
 import math
 import os
 from collections.abc import Callable, Mapping
@@ -113,7 +114,7 @@ class EarlyStopping(Callback):
         if self._improves(value):
             self.best, self.best_epoch, self.wait = value, epoch, 0
             if self.restore_best_weights:
-                self.best_weights = trainer.model.state_dict()
+                self.best_weights = copy.deepcopy(trainer.model.state_dict())  # its values share memory
             return
         self.wait += 1
         if self.wait >= self.patience:

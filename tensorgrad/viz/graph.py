@@ -37,7 +37,7 @@ import numpy as np
 
 from ..autograd import engine
 from ..autograd.function import Function
-from ..nn.module import Module
+from ..nn.module import Module, design_name
 from ..tensor import Tensor
 from . import labels
 from .picture import GraphPicture
@@ -264,7 +264,8 @@ class _Drawing:
 
     def module_label(self, module: Module) -> str:
         name = self.module_names.get(id(module))
-        return f"{name}: {type(module).__name__}" if name else type(module).__name__
+        kind = design_name(module)  # Dense for nn.Linear: the name of the op drawn inside the frame
+        return f"{name}: {kind}" if name else kind
 
     def scope_of(self, t: Tensor) -> tuple[Module, ...]:
         """The modules a box is drawn inside: an op's recorded scope; for a parameter, the scope of the module

@@ -1,0 +1,211 @@
+"""Activation functions beyond relu/sigmoid/tanh, with PyTorch's definitions and defaults.
+
+softplus, gelu (exact and tanh), silu, elu, selu, mish, hardtanh/relu6, logsigmoid, softsign, tanhshrink.
+Each op's docstring gives its formula and gradient. Backward formulas use Tensor ops (smooth ones
+differentiate twice); the masks of the piecewise ones (softplus's linear region, elu's and hardtanh's
+branches) are constants, as in relu.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..autograd.function import Function
+from ..tensor import Tensor, operand
+from .elementwise import exp, sigmoid, tanh, where
+from .math import erf, erf_array
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _stable_sigmoid(z: np.ndarray) -> np.ndarray:
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+class Softplus(Function):
+    """log(1 + e^(beta a)) / beta, and a itself where beta a > threshold (PyTorch's linear region);
+    d/da = sigmoid(beta a), and 1 in the linear region."""
+
+    def forward(self, a: np.ndarray, beta: float, threshold: float) -> np.ndarray:
+        self.beta = beta
+        z = a * beta
+        self.linear = z > threshold
+        return np.where(self.linear, a, np.logaddexp(0, z) / beta).astype(a.dtype, copy=False)
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        return (where(self.linear, g, g * sigmoid(self.inputs[0] * self.beta)),)
+
+
+class GELU(Function):
+    """a Phi(a), Phi the standard normal CDF: 'none' a/2 (1 + erf(a/sqrt 2)),
+    'tanh' a/2 (1 + tanh(sqrt(2/pi) (a + 0.044715 a^3)));
+    d/da = Phi(a) + a phi(a) ('none'), the derivative of the tanh form for 'tanh'."""
+
+    def forward(self, a: np.ndarray, approximate: str) -> np.ndarray:
+        self.approximate = approximate
+        if approximate == "tanh":
+            inner = math.sqrt(2 / math.pi) * (a + 0.044715 * a**3)
+            return 0.5 * a * (1 + np.tanh(inner))
+        return (0.5 * a * (1 + erf_array(a / math.sqrt(2)))).astype(a.dtype, copy=False)
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.inputs[0]
+        if self.approximate == "tanh":
+            k = math.sqrt(2 / math.pi)
+            t = tanh(k * (a + 0.044715 * a * a * a))
+            slope = 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * (k * (1 + 3 * 0.044715 * a * a))
+        else:
+            cdf = 0.5 * (1 + erf(a * (1 / math.sqrt(2))))
+            slope = cdf + a * exp(-0.5 * a * a) * (1 / math.sqrt(2 * math.pi))
+        return (g * slope,)
+
+
+class SiLU(Function):
+    """a sigmoid(a) (also called swish);  d/da = s (1 + a (1 - s)), s = sigmoid(a)."""
+
+    def forward(self, a: np.ndarray) -> np.ndarray:
+        return (a * _stable_sigmoid(a)).astype(a.dtype, copy=False)
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.inputs[0]
+        s = sigmoid(a)
+        return (g * (s * (1 + a * (1 - s))),)
+
+
+class ELU(Function):
+    """scale * (a where a > 0, else alpha (e^a - 1));  d/da = scale, or scale alpha e^a where a <= 0.
+    ``scale`` is 1 for elu and SELU_SCALE for selu (with alpha SELU_ALPHA)."""
+
+    def forward(self, a: np.ndarray, alpha: float, scale: float) -> np.ndarray:
+        self.alpha, self.scale = alpha, scale
+        self.positive = a > 0
+        return (scale * np.where(self.positive, a, alpha * np.expm1(np.minimum(a, 0)))).astype(
+            a.dtype, copy=False
+        )
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.inputs[0]
+        negative_part = where(self.positive, np.zeros((), dtype=a.dtype), a)  # e^a never overflows unused
+        slope = where(self.positive, self.scale, exp(negative_part) * (self.scale * self.alpha))
+        return (g * slope,)
+
+
+class Mish(Function):
+    """a tanh(softplus(a));  d/da = tanh(sp) + a (1 - tanh(sp)^2) sigmoid(a), sp = softplus(a)."""
+
+    def forward(self, a: np.ndarray) -> np.ndarray:
+        return (a * np.tanh(np.logaddexp(0, a))).astype(a.dtype, copy=False)
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.inputs[0]
+        t = tanh(softplus(a))
+        return (g * (t + a * (1 - t * t) * sigmoid(a)),)
+
+
+class Hardtanh(Function):
+    """a limited to [min_val, max_val];  d/da = 1 strictly inside, 0 elsewhere (PyTorch's hardtanh and relu6:
+    unlike clamp, the gradient at a bound is 0)."""
+
+    def forward(self, a: np.ndarray, min_val: float, max_val: float) -> np.ndarray:
+        self.inside = (a > min_val) & (a < max_val)
+        return np.clip(a, min_val, max_val).astype(a.dtype, copy=False)
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * self.inside,)
+
+
+class LogSigmoid(Function):
+    """log sigmoid(a) = min(a, 0) - log(1 + e^-|a|) (stable);  d/da = sigmoid(-a)."""
+
+    def forward(self, a: np.ndarray) -> np.ndarray:
+        return (np.minimum(a, 0) - np.log1p(np.exp(-np.abs(a)))).astype(a.dtype, copy=False)
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * sigmoid(-self.inputs[0]),)
+
+
+class Softsign(Function):
+    """a / (1 + |a|);  d/da = 1 / (1 + |a|)^2."""
+
+    def forward(self, a: np.ndarray) -> np.ndarray:
+        return a / (1 + np.abs(a))
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.inputs[0]
+        d = 1 + abs(a)
+        return (g / (d * d),)
+
+
+class Tanhshrink(Function):
+    """a - tanh(a);  d/da = tanh(a)^2."""
+
+    def forward(self, a: np.ndarray) -> np.ndarray:
+        return a - np.tanh(a)
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        t = tanh(self.inputs[0])
+        return (g * (t * t),)
+
+
+# ---------------------------------------------------------------------------- functions (PyTorch's names)
+def _floating(x: Any, op: str) -> Tensor:
+    x = operand(x)
+    if x.dtype.kind != "f":
+        raise TypeError(f"{op}: expects a floating-point tensor, got {x.dtype}; convert it with .float()")
+    return x
+
+
+def softplus(input: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    return Softplus.apply(_floating(input, "softplus"), beta=beta, threshold=threshold)
+
+
+def gelu(input: Any, approximate: str = "none") -> Tensor:
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    return GELU.apply(_floating(input, "gelu"), approximate=approximate)
+
+
+def silu(input: Any, inplace: bool = False) -> Tensor:
+    """``inplace`` is accepted so PyTorch code runs; the result is always a new Tensor."""
+    return SiLU.apply(_floating(input, "silu"))
+
+
+def elu(input: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    return ELU.apply(_floating(input, "elu"), alpha=alpha, scale=1.0)
+
+
+def selu(input: Any, inplace: bool = False) -> Tensor:
+    """SELU_SCALE * elu(input, SELU_ALPHA): self-normalising (Klambauer et al. 2017)."""
+    return ELU.apply(_floating(input, "selu"), alpha=SELU_ALPHA, scale=SELU_SCALE)
+
+
+def mish(input: Any, inplace: bool = False) -> Tensor:
+    return Mish.apply(_floating(input, "mish"))
+
+
+def hardtanh(input: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
+    return Hardtanh.apply(operand(input), min_val=min_val, max_val=max_val)
+
+
+def relu6(input: Any, inplace: bool = False) -> Tensor:
+    """min(max(input, 0), 6): hardtanh(input, 0, 6)."""
+    return Hardtanh.apply(operand(input), min_val=0.0, max_val=6.0)
+
+
+def logsigmoid(input: Any) -> Tensor:
+    return LogSigmoid.apply(_floating(input, "logsigmoid"))
+
+
+def softsign(input: Any) -> Tensor:
+    return Softsign.apply(_floating(input, "softsign"))
+
+
+def tanhshrink(input: Any) -> Tensor:
+    return Tanhshrink.apply(_floating(input, "tanhshrink"))
