@@ -122,8 +122,8 @@ class _CpuOnly(SimpleNamespace):
         from .unsupported import UnsupportedAttributeError
 
         raise UnsupportedAttributeError(
-            f"tensorgrad has no {self._module}.{name}: not supported: tensorgrad runs on the CPU only (numpy), "
-            "without mixed precision (see docs/porting-from-pytorch.md)"
+            f"tensorgrad has no {self._module}.{name}: not supported: tensorgrad runs on the CPU only "
+            "(numpy), without mixed precision (see docs/porting-from-pytorch.md)"
         )
 
 
