@@ -74,8 +74,8 @@ def record_in_place(x: Tensor, op: str, compute: Callable[[Tensor], Tensor]) -> 
         raise RuntimeError(
             f"{op}: in-place change of a view (a tensor sharing memory with another, such as x[0:2], "
             f"x.reshape(...) or x.T; shape {tuple(x.shape)}) while the graph is recorded: the tensor it "
-            f"views would change without its gradient knowing. Compute it out of place (y = y {op[0]} ...), or "
-            "clone the view first (y = x[0:2].clone())"
+            f"views would change without its gradient knowing. Compute it out of place "
+            f"(y = y {op[0]} ...), or clone the view first (y = x[0:2].clone())"
         )
     before = wrap(x.array.copy(), x.requires_grad, x._node)
     if x._node is not None and type(x._node).save_output:
