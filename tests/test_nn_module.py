@@ -386,7 +386,7 @@ def test_layer_reprs():
         repr(nn.BatchNorm2D(8))
         == "BatchNorm2D(8, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)"
     )
-    assert repr(nn.Dropout(0.25)) == "Dropout(p=0.25)"
+    assert repr(nn.Dropout(0.25)) == "Dropout(p=0.25, inplace=False)"  # PyTorch's
     assert repr(nn.CrossEntropyLoss()) == "CrossEntropyLoss()"
     assert repr(nn.Flatten()) == "Flatten(start_dim=1, end_dim=-1)"
 

@@ -1,8 +1,8 @@
-"""Dropout: inverted dropout, active in training mode only."""
+"""Dropout: inverted dropout, active in training mode only; per element, or per channel (``Dropout2d``)."""
 
 from __future__ import annotations
 
-from ..ops.normalization import dropout
+from ..ops.normalization import dropout, feature_dropout
 from ..tensor import Tensor
 from .module import Module
 
@@ -24,4 +24,20 @@ class Dropout(Module):
         return dropout(x, self.p, self.training)
 
     def extra_repr(self) -> str:
-        return f"p={self.p}"
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout2d(Dropout):
+    """In training each channel ``x[n, c]`` (a whole feature map) is zeroed with probability ``p`` and the
+    others scaled by 1 / (1 - p): y = x * m[n, c] / (1 - p), m ~ Bernoulli(1 - p). Input (N, C, H, W)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return feature_dropout(x, self.p, self.training, op=type(self).__name__)
+
+
+class Dropout1d(Dropout2d):
+    """``Dropout2d`` for (N, C, L) inputs: whole channels of a sequence are zeroed together."""
+
+
+class Dropout3d(Dropout2d):
+    """``Dropout2d`` for (N, C, D, H, W) inputs."""

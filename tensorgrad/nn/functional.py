@@ -32,7 +32,7 @@ from ..ops.loss import (
     smooth_l1_loss,
 )
 from ..ops.norm import normalize
-from ..ops.normalization import batch_norm, dropout
+from ..ops.normalization import batch_norm, dropout, dropout1d, dropout2d, dropout3d
 from ..ops.reduce import log_softmax, softmax
 from ..ops.shape import one_hot
 from ..ops.shape import pad_last as pad
@@ -47,6 +47,9 @@ __all__ = [
     "conv2d",
     "cross_entropy",
     "dropout",
+    "dropout1d",
+    "dropout2d",
+    "dropout3d",
     "elu",
     "gelu",
     "hardtanh",

@@ -116,7 +116,8 @@ def _as_nodes(fn: Function) -> tuple[Tensor, Tensor]:
 
 
 class Dropout(Function):
-    """x * mask, the mask (0 or 1 / (1 - p) per element) a constant drawn in forward;  d/dx = mask."""
+    """x * mask, the mask (0 or 1 / (1 - p) per element, or per channel) a constant drawn before;
+    d/dx = mask (broadcast to x)."""
 
     def forward(self, x: np.ndarray, mask: np.ndarray) -> np.ndarray:
         self.saved = (mask,)
@@ -196,23 +197,55 @@ def batch_norm(
     return x * scale + shift
 
 
-def dropout(input: Any, p: float = 0.5, training: bool = True) -> Tensor:
+def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Inverted dropout: each element is zeroed with probability ``p``, the others scaled by 1 / (1 - p),
     so the expected value is unchanged. The input itself when not training or p = 0; zeros when p = 1.
 
     The mask comes from tensorgrad's shared generator: ``tg.manual_seed`` makes it reproducible.
+    ``inplace`` is accepted for PyTorch code; the result is always a new Tensor.
     """
+    return _dropout("dropout", input, p, training, channels=False)
+
+
+def feature_dropout(
+    input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, *, op: str = "dropout2d"
+) -> Tensor:
+    """Channel dropout (PyTorch's ``dropout1d``/``dropout2d``/``dropout3d``): each whole channel
+    ``x[n, c]`` is zeroed with probability ``p``, the others scaled by 1 / (1 - p), so neighbouring
+    (correlated) pixels of a feature map are dropped together. Input (N, C, ...)."""
+    return _dropout(op, input, p, training, channels=True)
+
+
+def dropout1d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Channel dropout of an (N, C, L) input: see ``feature_dropout``."""
+    return feature_dropout(input, p, training, op="dropout1d")
+
+
+def dropout2d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Channel dropout of an (N, C, H, W) input: see ``feature_dropout``."""
+    return feature_dropout(input, p, training, op="dropout2d")
+
+
+def dropout3d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Channel dropout of an (N, C, D, H, W) input: see ``feature_dropout``."""
+    return feature_dropout(input, p, training, op="dropout3d")
+
+
+def _dropout(op: str, input: Any, p: float, training: bool, channels: bool) -> Tensor:
     if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout: probability p must be in [0, 1], got {p}")
+        raise ValueError(f"{op}: probability p must be in [0, 1], got {p}")
     x = input if isinstance(input, Tensor) else wrap(as_array(input))
     if x.dtype.kind != "f":
-        raise TypeError(f"dropout: input must be floating point, got dtype {x.dtype} (shape {x.shape})")
+        raise TypeError(f"{op}: input must be floating point, got dtype {x.dtype} (shape {x.shape})")
+    if channels and x.ndim < 2:
+        raise ValueError(f"{op}: expects an input of shape (N, C, ...), got shape {x.shape}")
     if not training or p == 0:
         return x
+    shape = x.shape[:2] + (1,) * (x.ndim - 2) if channels else x.shape
     if p == 1:
-        mask = np.zeros(x.shape, x.dtype)
+        mask = np.zeros(shape, x.dtype)
     else:
-        mask = (generator().random(x.shape, dtype=np.float32) >= p).astype(x.dtype)
+        mask = (generator().random(shape, dtype=np.float32) >= p).astype(x.dtype)
         mask *= 1 / (1 - p)
     return Dropout.apply(x, mask=mask)
 
