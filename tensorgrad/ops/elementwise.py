@@ -100,7 +100,7 @@ class Pow(_Binary):
             exponent = b - 1
             if (b.array == 0).any():  # b a^1 there: zero, without computing 0^-1
                 exponent = where(b.array == 0, np.ones((), dtype=exponent.dtype), exponent)
-            grad_a = sum_to(g * (b * a**exponent), a.shape)
+            grad_a = sum_to(g * b * a**exponent, a.shape)
         return (grad_a, grad_b)
 
 
