@@ -47,6 +47,15 @@ def set_default_dtype(dtype: Any) -> None:
 
 Hook = Callable[["Tensor"], "Tensor | None"]
 
+#: how tensors print (``tg.set_printoptions`` changes them)
+PRINT_OPTIONS: dict[str, Any] = {
+    "precision": 4,
+    "threshold": 200,
+    "edgeitems": 3,
+    "linewidth": 75,
+    "sci_mode": None,
+}
+
 
 class Tensor:
     """An n-dimensional array with reverse-mode automatic differentiation.
@@ -454,7 +463,21 @@ class Tensor:
 
     # ----------------------------------------------------------------- printing
     def __repr__(self) -> str:
-        body = np.array2string(self.array, separator=", ", prefix="tensor(", threshold=200, precision=4)
+        options = PRINT_OPTIONS
+        formatter = None
+        if options["sci_mode"] and self.array.dtype.kind == "f":
+            formatter = {"float_kind": lambda v: f"{v:.{options['precision']}e}"}
+        body = np.array2string(
+            self.array,
+            separator=", ",
+            prefix="tensor(",
+            threshold=options["threshold"],
+            precision=options["precision"],
+            edgeitems=options["edgeitems"],
+            max_line_width=options["linewidth"],
+            suppress_small=options["sci_mode"] is False,
+            formatter=formatter,
+        )
         extras = []
         if self.array.dtype not in (DEFAULT_FLOAT, np.dtype(np.int64), np.dtype(np.bool_)):
             extras.append(f"dtype={self.array.dtype}")
@@ -1237,6 +1260,193 @@ class Tensor:
 
     def addmm(self, mat1: Any, mat2: Any, *, beta: builtins.float = 1, alpha: builtins.float = 1) -> Tensor:
         return ops.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+
+    # memory layout and devices (PyTorch's; see tensorgrad.ops.combine.contiguous)
+    def contiguous(self, memory_format: Any = None) -> Tensor:
+        """Self when the values are laid out in C order, else a C-ordered copy that stays in the graph (an
+        in-place op inside a recorded graph is refused on a view; on the copy it is not)."""
+        return ops.contiguous(self)
+
+    def is_contiguous(self, memory_format: Any = None) -> builtins.bool:
+        return builtins.bool(self.numpy().flags.c_contiguous)
+
+    def stride(self, dim: int | None = None) -> Any:
+        """The step in elements (not bytes, unlike numpy's ``strides``) between neighbours along each
+        dimension, or along ``dim``."""
+        steps = tuple(s // self.array.itemsize for s in self.numpy().strides)
+        if dim is None:
+            return steps
+        (d,) = ops.shape.normalize_axes(dim, self.ndim, "stride")
+        return steps[d]
+
+    def cuda(self, device: Any = None, non_blocking: builtins.bool = False) -> Tensor:
+        """Not supported: tensorgrad runs on the CPU only (a clear error, as ``to("cuda")``)."""
+        check_device("cuda" if device is None or isinstance(device, int) else device, "cuda")
+        return self
+
+    def pin_memory(self) -> Tensor:
+        """Returns self (there is no GPU to copy to)."""
+        return self
+
+    def is_pinned(self) -> builtins.bool:
+        return False
+
+    def share_memory_(self) -> Tensor:
+        """Returns self (tensors are numpy arrays of one process)."""
+        return self
+
+    def is_shared(self) -> builtins.bool:
+        return False
+
+    def get_device(self) -> int:
+        """-1: the CPU, as PyTorch."""
+        return -1
+
+    def ndimension(self) -> int:
+        return self.array.ndim
+
+    # more of PyTorch's methods (see tensorgrad.ops: math, indexing, counting, cumulative, reduce, combine)
+    def clamp_min(self, min: Any) -> Tensor:
+        return ops.clip(self, min, None)
+
+    def clamp_max(self, max: Any) -> Tensor:
+        return ops.clip(self, None, max)
+
+    def clamp_min_(self, min: Any) -> Tensor:
+        return self._in_place("clamp_min_", Tensor.clamp_min, min)
+
+    def clamp_max_(self, max: Any) -> Tensor:
+        return self._in_place("clamp_max_", Tensor.clamp_max, max)
+
+    def where(self, condition: Any, other: Any) -> Tensor:
+        """self where ``condition`` holds, else ``other`` (PyTorch's ``x.where(condition, y)``)."""
+        return ops.where(condition, self, other)
+
+    def masked_select(self, mask: Any) -> Tensor:
+        return ops.masked_select(self, mask)
+
+    def take(self, index: Any) -> Tensor:
+        return ops.take(self, index)
+
+    def select(self, dim: int, index: int) -> Tensor:
+        return ops.select(self, dim, index)
+
+    def argwhere(self) -> Tensor:
+        return ops.argwhere(self)
+
+    def bincount(self, weights: Any = None, minlength: int = 0) -> Tensor:
+        return ops.bincount(self, weights, minlength)
+
+    def histc(self, bins: int = 100, min: Any = 0, max: Any = 0) -> Tensor:
+        return ops.histc(self, bins, min, max)
+
+    def index_add(self, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
+        return ops.index_add(self, dim, index, source, alpha=alpha)
+
+    def index_add_(self, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
+        return self._in_place("index_add_", Tensor.index_add, dim, index, source, alpha=alpha)
+
+    def index_fill(self, dim: int, index: Any, value: Any) -> Tensor:
+        return ops.index_fill(self, dim, index, value)
+
+    def index_fill_(self, dim: int, index: Any, value: Any) -> Tensor:
+        return self._in_place("index_fill_", Tensor.index_fill, dim, index, value)
+
+    def scatter_(
+        self, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None
+    ) -> Tensor:
+        return self._in_place("scatter_", Tensor.scatter, dim, index, src, value=value, reduce=reduce)
+
+    def scatter_add_(self, dim: int, index: Any, src: Any) -> Tensor:
+        return self._in_place("scatter_add_", Tensor.scatter_add, dim, index, src)
+
+    def sign_(self) -> Tensor:
+        return self._in_place("sign_", Tensor.sign)
+
+    def floor_(self) -> Tensor:
+        return self._in_place("floor_", Tensor.floor)
+
+    def ceil_(self) -> Tensor:
+        return self._in_place("ceil_", Tensor.ceil)
+
+    def round_(self, *, decimals: int = 0) -> Tensor:
+        return self._in_place("round_", Tensor.round, decimals=decimals)
+
+    def trunc_(self) -> Tensor:
+        return self._in_place("trunc_", Tensor.trunc)
+
+    def frac(self) -> Tensor:
+        return ops.frac(self)
+
+    def frac_(self) -> Tensor:
+        return self._in_place("frac_", Tensor.frac)
+
+    def sum_to_size(self, *size: Any) -> Tensor:
+        """This tensor summed down to ``size``, a shape it broadcasts from (PyTorch's ``sum_to_size``)."""
+        shape = tuple(size[0]) if len(size) == 1 and not isinstance(size[0], int) else tuple(size)
+        try:
+            np.broadcast_to(np.empty(shape, dtype=np.bool_), self.shape)
+        except ValueError:
+            raise ValueError(
+                f"sum_to_size: size {shape} is not expandable to the tensor's {self.shape}"
+            ) from None
+        return ops.sum_to(self, shape)
+
+    def logit(self, eps: builtins.float | None = None) -> Tensor:
+        return ops.logit(self, eps)
+
+    def xlogy(self, other: Any) -> Tensor:
+        return ops.xlogy(self, other)
+
+    def logaddexp(self, other: Any) -> Tensor:
+        return ops.logaddexp(self, other)
+
+    def cummax(self, dim: int) -> Any:
+        return ops.cummax(self, dim)
+
+    def cummin(self, dim: int) -> Any:
+        return ops.cummin(self, dim)
+
+    def kthvalue(self, k: int, dim: int = -1, keepdim: builtins.bool = False) -> Any:
+        return ops.kthvalue(self, k, dim, keepdim)
+
+    def mode(self, dim: int = -1, keepdim: builtins.bool = False) -> Any:
+        return ops.mode(self, dim, keepdim)
+
+    def diff(self, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
+        return ops.diff(self, n, dim, prepend, append)
+
+    def detach_(self) -> Tensor:
+        """Cut this tensor off from the graph in place (PyTorch's ``detach_``): it becomes a leaf that does
+        not require grad."""
+        self._node = None
+        self.requires_grad = False
+        return self
+
+    # in-place shape changes: only outside a recorded graph, and not on an op's result (its node would not
+    # know the new shape); the values stay where they are, as in PyTorch
+    def squeeze_(self, dim: Any = None) -> Tensor:
+        return self._reshape_in_place("squeeze_", Tensor.squeeze, dim)
+
+    def unsqueeze_(self, dim: int) -> Tensor:
+        return self._reshape_in_place("unsqueeze_", Tensor.unsqueeze, dim)
+
+    def t_(self) -> Tensor:
+        return self._reshape_in_place("t_", Tensor.t)
+
+    def transpose_(self, dim0: int, dim1: int) -> Tensor:
+        return self._reshape_in_place("transpose_", Tensor.transpose, dim0, dim1)
+
+    def _reshape_in_place(self, op: str, method: Callable[..., Tensor], *args: Any) -> Tensor:
+        self._check_in_place(op)
+        if self._node is not None:
+            raise RuntimeError(
+                f"{op}: in-place shape change of an op's result is not supported (its graph node would not "
+                f"know the new shape); use the out-of-place {op[:-1]}(...): x = x.{op[:-1]}(...)"
+            )
+        self.array = method(wrap(self.numpy()), *args).array
+        mark_modified(self)
+        return self
 
 
 class Size(int):

@@ -27,7 +27,6 @@ class UnsupportedAttributeError(AttributeError):
 
 
 _NO_DEVICE = "not supported: tensorgrad runs on the CPU only (numpy); use 'cpu'"
-_TENSOR_TYPE = "not supported: use tg.tensor(data, dtype=...) (e.g. dtype=tg.float32 for FloatTensor)"
 
 TORCH_ALTERNATIVES = {
     "compile": "not supported: code runs eagerly; use the model or function itself instead of compile(...)",
@@ -53,13 +52,6 @@ TORCH_ALTERNATIVES = {
     "cdouble": "not supported: tensors are real (float, int or bool)",
     "mps": _NO_DEVICE,
     "xpu": _NO_DEVICE,
-    "FloatTensor": _TENSOR_TYPE,
-    "DoubleTensor": _TENSOR_TYPE,
-    "LongTensor": _TENSOR_TYPE,
-    "IntTensor": _TENSOR_TYPE,
-    "ByteTensor": _TENSOR_TYPE,
-    "BoolTensor": _TENSOR_TYPE,
-    "HalfTensor": _TENSOR_TYPE,
     "inference_mode": "use tg.no_grad() (the same effect here)",
 }
 NN_ALTERNATIVES = {

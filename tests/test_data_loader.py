@@ -205,7 +205,9 @@ def test_tensor_dataset_rows_and_fancy_batches():
     assert row.tolist() == [6.0, 7.0, 8.0] and label == 2
     xb, yb = ds.__getitems__(np.array([3, 0]))
     assert xb.tolist() == [[9.0, 10.0, 11.0], [0.0, 1.0, 2.0]] and yb.tolist() == [0, 3]
-    assert all(isinstance(a, np.ndarray) for a in ds.tensors)
+    assert all(isinstance(a, np.ndarray) for a in ds.arrays) and all(
+        isinstance(t, tg.Tensor) for t in ds.tensors
+    )
 
 
 def test_tensor_dataset_names_mismatched_lengths():

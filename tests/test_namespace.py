@@ -155,3 +155,78 @@ def test_casting_methods_give_pytorchs_dtypes():
     assert (x.half().dtype, x.int().dtype, x.short().dtype) == (np.float16, np.int32, np.int16)
     assert (x.byte().dtype, x.char().dtype, x.long().dtype) == (np.uint8, np.int8, np.int64)
     np.testing.assert_array_equal(x.int(), [1, -2])  # truncation toward zero, as PyTorch
+
+
+# Tensor methods PyTorch has only as methods (no torch.<name> function): read from torch 2.13's namespace
+METHOD_ONLY = set(
+    [
+        "add_",
+        "addcdiv_",
+        "addcmul_",
+        "astype",
+        "backward",
+        "byte",
+        "char",
+        "contiguous",
+        "copy_",
+        "cpu",
+        "cuda",
+        "dim",
+        "div_",
+        "element_size",
+        "expand",
+        "expand_as",
+        "index_add_",
+        "index_fill_",
+        "is_contiguous",
+        "is_pinned",
+        "is_shared",
+        "item",
+        "lerp_",
+        "masked_fill_",
+        "mul_",
+        "ndimension",
+        "nelement",
+        "new_empty",
+        "new_full",
+        "new_ones",
+        "new_tensor",
+        "new_zeros",
+        "normal_",
+        "numpy",
+        "pin_memory",
+        "pow_",
+        "register_hook",
+        "repeat",
+        "requires_grad_",
+        "reshape_as",
+        "retain_grad",
+        "scatter_",
+        "scatter_add_",
+        "share_memory_",
+        "sign_",
+        "squeeze_",
+        "stride",
+        "sub_",
+        "sum_to_size",
+        "t_",
+        "to",
+        "tolist",
+        "transpose_",
+        "type",
+        "type_as",
+        "uniform_",
+        "unsqueeze_",
+        "view",
+        "view_as",
+    ]
+)
+
+
+def test_every_tensor_method_pytorch_also_spells_as_a_function_is_a_tensorgrad_function():
+    methods = {n for n in dir(tg.Tensor) if not n.startswith("_") and callable(getattr(tg.Tensor, n))}
+    missing = sorted(n for n in methods - METHOD_ONLY if not callable(getattr(tg, n, None)))
+    assert missing == [], f"Tensor methods without their tg.<name> function: {missing}"
+    x = tg.tensor([-1.5, 2.0])
+    assert tg.relu_(x) is x and x.tolist() == [0.0, 2.0]
+    assert tg.clamp_min(tg.tensor([-1.0, 3.0]), 0).tolist() == [0.0, 3.0]

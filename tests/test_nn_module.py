@@ -524,3 +524,14 @@ def test_deepcopy_of_a_tensor_copies_values_and_grad_and_refuses_non_leaves_as_p
     assert type(model.weight) is nn.Parameter and model._parameters["weight"] is model.weight
     with pytest.raises(RuntimeError, match="only tensors created explicitly by the user"):
         copy.deepcopy(x * 2)
+
+
+def test_to_takes_pytorchs_forms_and_cuda_is_a_clear_error():
+    layer = nn.Linear(2, 2)
+    assert layer.to("cpu", tg.float64) is layer and layer.weight.dtype == np.float64
+    assert layer.to(dtype=tg.float32, device=tg.device("cpu")).weight.dtype == np.float32
+    assert layer.cpu() is layer
+    with pytest.raises(ValueError, match="CPU only"):
+        layer.cuda()
+    with pytest.raises(ValueError, match="CPU only"):
+        layer.to("cuda:0")

@@ -355,7 +355,7 @@ def plain_values_only(value):
         return all(isinstance(k, (str, int)) and plain_values_only(v) for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return all(plain_values_only(v) for v in value)
-    return value is None or isinstance(value, (np.ndarray, bool, int, float, str))
+    return value is None or isinstance(value, (tg.Tensor, bool, int, float, str))  # buffers: Tensors
 
 
 @pytest.mark.parametrize("cls, options", STATEFUL, ids=STATEFUL_IDS)
@@ -387,6 +387,8 @@ def test_state_dict_has_pytorch_layout_and_only_plain_values(cls, options):
     assert sorted(state["state"]) == [0, 1, 2]
     assert all(state["state"][i] for i in range(3))
     assert plain_values_only(state)
+    buffers = [v for s in state["state"].values() for v in s.values() if not isinstance(v, (int, float))]
+    assert all(isinstance(b, tg.Tensor) for b in buffers)  # as PyTorch's: Tensors (here, copies)
 
 
 def test_state_dict_entries_are_the_pytorch_names():

@@ -83,3 +83,12 @@ def test_parameters_to_vector_is_differentiable():
     (nn.utils.parameters_to_vector([w, b]) * tg.tensor([1.0, 2.0, 3.0])).sum().backward()
     np.testing.assert_array_equal(w.grad.numpy(), [[1.0, 2.0]])
     np.testing.assert_array_equal(b.grad.numpy(), [3.0])
+
+
+def test_tensor_dataset_tensors_are_tensors_sharing_the_arrays_as_pytorchs_attribute():
+    features = np.arange(6.0).reshape(3, 2)
+    ds = tensorgrad.data.TensorDataset(features, np.array([0, 1, 0]))
+    x, y = ds.tensors
+    assert isinstance(x, tg.Tensor) and x.shape == (3, 2) and y.tolist() == [0, 1, 0]
+    ds.arrays[0][0, 0] = 9.0
+    assert x[0, 0].item() == 9.0  # the same memory

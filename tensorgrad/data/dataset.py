@@ -38,7 +38,8 @@ class TensorDataset(Dataset):
     """Examples made of rows of arrays: ``ds[i] == (a[i], b[i], ...)``, a tuple of Tensors as in PyTorch.
 
     Arrays (numpy arrays, Tensors or nested lists) must have the same length along axis 0; they are kept as
-    numpy arrays (a Tensor's array is shared, not copied) in ``.tensors``. ``ds[i]`` gives each row as a
+    numpy arrays in ``.arrays`` (a Tensor's array is shared, not copied), and ``.tensors`` shows them as
+    Tensors sharing that memory, as PyTorch's attribute. ``ds[i]`` gives each row as a
     Tensor (a 0-d Tensor for a scalar label) with the DataLoader's dtype rule: float64 rows become float32,
     other dtypes are kept; other rows share memory with the arrays. ``__getitems__`` (the DataLoader's batch
     path) returns the stacked numpy arrays, one fancy index per array.
@@ -60,20 +61,25 @@ class TensorDataset(Dataset):
                 f"TensorDataset: Size mismatch between tensors: all arrays need the same length along "
                 f"axis 0, got lengths {lengths}"
             )
-        self.tensors: tuple[np.ndarray, ...] = converted
+        self.arrays: tuple[np.ndarray, ...] = converted
+
+    @property
+    def tensors(self) -> tuple[Tensor, ...]:
+        """The arrays as Tensors sharing their memory (PyTorch's ``TensorDataset.tensors``)."""
+        return tuple(wrap(a) for a in self.arrays)
 
     def __getitem__(self, index: int) -> tuple[Tensor, ...]:
-        return tuple(_as_tensor(a[index]) for a in self.tensors)
+        return tuple(_as_tensor(a[index]) for a in self.arrays)
 
     def __getitems__(self, indices: np.ndarray) -> tuple[np.ndarray, ...]:
         """The batch ``indices`` as one fancy-indexed array per field (a copy, never a view)."""
-        return tuple(a[indices] for a in self.tensors)
+        return tuple(a[indices] for a in self.arrays)
 
     def __len__(self) -> int:
-        return len(self.tensors[0])
+        return len(self.arrays[0])
 
     def __repr__(self) -> str:
-        shapes = ", ".join(f"{a.shape} {a.dtype}" for a in self.tensors)
+        shapes = ", ".join(f"{a.shape} {a.dtype}" for a in self.arrays)
         return f"TensorDataset({shapes})"
 
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
+
+from ..device import check_device
 from ..ops import activation, elementwise, reduce
 from ..tensor import Tensor
 from .module import Module
+from .parameter import Parameter
 
 
 class ReLU(Module):
@@ -187,3 +193,127 @@ class Tanhshrink(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return activation.tanhshrink(x)
+
+
+class Softmin(Module):
+    """e^-x_i / sum_j e^-x_j along ``dim`` (F.softmin; ``dim=None`` is PyTorch's legacy implicit choice)."""
+
+    def __init__(self, dim: int | None = None) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x: Tensor) -> Tensor:
+        return activation.softmin(x, self.dim, _stacklevel=5)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class Hardsigmoid(_Inplace):
+    """relu6(x + 3) / 6 (F.hardsigmoid)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return activation.hardsigmoid(x)
+
+    def extra_repr(self) -> str:
+        return ""
+
+
+class Hardswish(Hardsigmoid):
+    """x relu6(x + 3) / 6 (F.hardswish)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return activation.hardswish(x)
+
+
+class CELU(ELU):
+    """max(0, x) + min(0, alpha (e^(x / alpha) - 1)) (F.celu)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return activation.celu(x, self.alpha)
+
+
+class GLU(Module):
+    """a * sigmoid(b), a and b the halves of the input along ``dim`` (F.glu)."""
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x: Tensor) -> Tensor:
+        return activation.glu(x, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class Threshold(Module):
+    """x where x > threshold, else value (F.threshold)."""
+
+    def __init__(self, threshold: float, value: float, inplace: bool = False) -> None:
+        super().__init__()
+        self.threshold, self.value, self.inplace = threshold, value, inplace
+
+    def forward(self, x: Tensor) -> Tensor:
+        return activation.threshold(x, self.threshold, self.value)
+
+    def extra_repr(self) -> str:
+        return f"threshold={self.threshold}, value={self.value}" + (", inplace=True" if self.inplace else "")
+
+
+class Hardshrink(Module):
+    """x where |x| > lambd, else 0 (F.hardshrink)."""
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, x: Tensor) -> Tensor:
+        return activation.hardshrink(x, self.lambd)
+
+    def extra_repr(self) -> str:
+        return f"{self.lambd}"
+
+
+class Softshrink(Hardshrink):
+    """x - lambd above lambd, x + lambd below -lambd, else 0 (F.softshrink)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return activation.softshrink(x, self.lambd)
+
+
+class PReLU(Module):
+    """x where x > 0, else a x, with a learnable slope ``weight``: one shared (``num_parameters=1``) or one
+    per channel (dimension 1 of the input), each starting at ``init`` (F.prelu)."""
+
+    def __init__(
+        self, num_parameters: int = 1, init: float = 0.25, device: Any = None, dtype: Any = None
+    ) -> None:
+        super().__init__()
+        check_device(device, "PReLU")
+        self.num_parameters, self.init = num_parameters, init
+        self.weight = Parameter(np.full(num_parameters, init, dtype=np.float32 if dtype is None else dtype))
+
+    def reset_parameters(self) -> None:
+        self.weight.array[...] = self.init
+
+    def forward(self, x: Tensor) -> Tensor:
+        return activation.prelu(x, self.weight)
+
+    def extra_repr(self) -> str:
+        return f"num_parameters={self.num_parameters}"
+
+
+class RReLU(Module):
+    """x where x >= 0, else a x: a ~ U(lower, upper) per element in training (from tensorgrad's shared
+    generator), a = (lower + upper) / 2 in evaluation (F.rrelu)."""
+
+    def __init__(self, lower: float = 1.0 / 8, upper: float = 1.0 / 3, inplace: bool = False) -> None:
+        super().__init__()
+        self.lower, self.upper, self.inplace = lower, upper, inplace
+
+    def forward(self, x: Tensor) -> Tensor:
+        return activation.rrelu(x, self.lower, self.upper, self.training)
+
+    def extra_repr(self) -> str:
+        return f"lower={self.lower}, upper={self.upper}" + (", inplace=True" if self.inplace else "")

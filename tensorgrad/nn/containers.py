@@ -1,4 +1,5 @@
-"""Containers: ``Sequential`` (a pipeline), ``ModuleList`` and ``ModuleDict`` (registered collections).
+"""Containers: ``Sequential`` (a pipeline), ``ModuleList`` and ``ModuleDict`` (registered collections),
+``ParameterList`` and ``ParameterDict`` (registered parameters).
 
 Children of ``Sequential`` and ``ModuleList`` are named "0", "1", ..., as in PyTorch, so their parameters are
 ``"0.weight"``, ``"2.bias"``, ...
@@ -9,6 +10,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, overload
+
+import numpy as np
 
 from .module import Module
 
@@ -189,3 +192,137 @@ def _position(index: int, length: int, container: str) -> int:
     if not -length <= index < length:
         raise IndexError(f"{container}: index {index} is out of range for {length} modules")
     return index % length
+
+
+class ParameterList(Module):
+    """A list of Parameters, registered under the names "0", "1", ... (so they appear in ``parameters()``
+    and ``state_dict()``). A Tensor that is not a Parameter is wrapped in one, as PyTorch does.
+
+    >>> import tensorgrad as tg
+    >>> [name for name, _ in ParameterList([tg.zeros(2), tg.ones(3)]).named_parameters()]
+    ['0', '1']
+    """
+
+    def __init__(self, values: Iterable[Any] | None = None) -> None:
+        super().__init__()
+        object.__setattr__(self, "_size", 0)
+        if values is not None:
+            self.extend(values)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("ParameterList is a container: iterate over it and use its parameters")
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return ParameterList([self[i] for i in range(self._size)[index]])
+        return getattr(self, str(_position(index, self._size, "ParameterList")))
+
+    def __setitem__(self, index: int, value: Any) -> None:
+        setattr(self, str(_position(index, self._size, "ParameterList")), _as_parameter(value))
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[Any]:
+        return (self[i] for i in range(self._size))
+
+    def __iadd__(self, values: Iterable[Any]) -> ParameterList:
+        return self.extend(values)
+
+    def append(self, value: Any) -> ParameterList:
+        object.__setattr__(self, "_size", self._size + 1)
+        setattr(self, str(self._size - 1), _as_parameter(value))
+        return self
+
+    def extend(self, values: Iterable[Any]) -> ParameterList:
+        for value in values:
+            self.append(value)
+        return self
+
+    def extra_repr(self) -> str:
+        return "\n".join(
+            f"  ({i}): {_describe(p, 'torch.' + np.dtype(p.dtype).name)}" for i, p in enumerate(self)
+        )
+
+
+class ParameterDict(Module):
+    """A dict of Parameters, registered under their keys, in insertion order. A Tensor that is not a
+    Parameter is wrapped in one, as PyTorch does."""
+
+    def __init__(self, parameters: Any = None) -> None:
+        super().__init__()
+        if parameters is not None:
+            self.update(parameters)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("ParameterDict is a container: look parameters up by name")
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._parameters:
+            raise KeyError(
+                f"ParameterDict has no parameter '{key}' (it has: {', '.join(self._parameters) or 'none'})"
+            )
+        return self._parameters[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if not isinstance(key, str):
+            raise TypeError(f"ParameterDict: keys are strings, got {type(key).__name__} ({key!r})")
+        self.register_parameter(key, _as_parameter(value))
+
+    def __delitem__(self, key: str) -> None:
+        self[key]  # a clear KeyError for a missing key
+        delattr(self, key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._parameters
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._parameters))
+
+    def keys(self) -> Any:
+        return self._parameters.keys()
+
+    def values(self) -> Any:
+        return self._parameters.values()
+
+    def items(self) -> Any:
+        return self._parameters.items()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._parameters.get(key, default)
+
+    def pop(self, key: str) -> Any:
+        value = self[key]
+        del self[key]
+        return value
+
+    def clear(self) -> None:
+        for key in list(self._parameters):
+            del self[key]
+
+    def update(self, parameters: Any) -> None:
+        items = parameters.items() if isinstance(parameters, (Mapping, ParameterDict)) else parameters
+        for key, value in items:
+            self[key] = value
+
+    def extra_repr(self) -> str:
+        return "\n".join(f"  ({k}): {_describe(p, p.type())}" for k, p in self.items())
+
+
+def _as_parameter(value: Any) -> Any:
+    from ..tensor import Tensor
+    from .parameter import Parameter
+
+    if isinstance(value, Tensor) and not isinstance(value, Parameter):
+        return Parameter(value)
+    return value
+
+
+def _describe(param: Any, type_name: str) -> str:
+    """PyTorch's one-line description of a container's parameter: ``Parameter containing: [torch.float32
+    of size 3x4]``."""
+    size = "x".join(str(n) for n in param.shape)
+    return f"Parameter containing: [{type_name} of size {size}]"

@@ -5,20 +5,31 @@ parameters and call them.
 """
 
 from ..ops.activation import (
+    celu,
     elu,
     gelu,
+    glu,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
     hardtanh,
     logsigmoid,
     mish,
+    prelu,
     relu6,
+    rrelu,
     selu,
     silu,
+    softmin,
     softplus,
+    softshrink,
     softsign,
     tanhshrink,
+    threshold,
 )
 from ..ops.adaptive import adaptive_avg_pool2d, adaptive_max_pool2d
 from ..ops.conv import avg_pool2d, conv2d, max_pool2d
+from ..ops.distance import cosine_similarity, pairwise_distance
 from ..ops.elementwise import leaky_relu, relu, sigmoid, tanh
 from ..ops.linalg import linear
 from ..ops.loss import (
@@ -31,11 +42,23 @@ from ..ops.loss import (
     nll_loss,
     smooth_l1_loss,
 )
+from ..ops.loss_extra import (
+    cosine_embedding_loss,
+    gaussian_nll_loss,
+    hinge_embedding_loss,
+    kl_div,
+    margin_ranking_loss,
+    multilabel_soft_margin_loss,
+    poisson_nll_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+)
 from ..ops.norm import normalize
 from ..ops.normalization import batch_norm, dropout, dropout1d, dropout2d, dropout3d
 from ..ops.reduce import log_softmax, softmax
 from ..ops.shape import one_hot
 from ..ops.shape import pad_last as pad
+from ..ops.upsampling import interpolate, pixel_shuffle, pixel_unshuffle
 
 __all__ = [
     "adaptive_avg_pool2d",
@@ -44,39 +67,63 @@ __all__ = [
     "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "celu",
     "conv2d",
+    "cosine_embedding_loss",
+    "cosine_similarity",
     "cross_entropy",
     "dropout",
     "dropout1d",
     "dropout2d",
     "dropout3d",
     "elu",
+    "gaussian_nll_loss",
     "gelu",
+    "glu",
+    "hardshrink",
+    "hardsigmoid",
+    "hardswish",
     "hardtanh",
+    "hinge_embedding_loss",
     "huber_loss",
+    "interpolate",
+    "kl_div",
     "l1_loss",
     "leaky_relu",
     "linear",
     "log_softmax",
     "logsigmoid",
+    "margin_ranking_loss",
     "max_pool2d",
     "mish",
     "mse_loss",
+    "multilabel_soft_margin_loss",
     "nll_loss",
     "normalize",
     "one_hot",
     "pad",
+    "pairwise_distance",
+    "pixel_shuffle",
+    "pixel_unshuffle",
+    "poisson_nll_loss",
+    "prelu",
     "relu",
     "relu6",
+    "rrelu",
     "selu",
     "sigmoid",
     "silu",
     "smooth_l1_loss",
+    "soft_margin_loss",
     "softmax",
+    "softmin",
     "softplus",
+    "softshrink",
     "softsign",
     "tanh",
     "tanhshrink",
+    "threshold",
+    "triplet_margin_loss",
 ]
 
 # tensorgrad.nn.functional.<a PyTorch name it lacks>: a clear AttributeError (see tensorgrad/unsupported.py)

@@ -7,22 +7,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..ops import loss
+from ..ops import loss, loss_extra
 from ..tensor import Tensor
 from .module import Module
 
 
 class _Loss(Module):
+    _batchmean = False  # KLDivLoss also takes reduction='batchmean'
+
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
-        if reduction not in ("mean", "sum", "none"):
+        if reduction not in ("mean", "sum", "none") and not (reduction == "batchmean" and self._batchmean):
             raise ValueError(
                 f"{type(self).__name__}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}"
             )
         self.reduction = reduction
 
-    def extra_repr(self) -> str:
-        return "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
+    # no extra_repr: PyTorch prints a loss without its settings (``MSELoss()``, whatever its reduction)
 
 
 class MSELoss(_Loss):
@@ -132,3 +133,142 @@ class BCEWithLogitsLoss(_Loss):
         return loss.binary_cross_entropy_with_logits(
             input, target, weight=self.weight, reduction=self.reduction, pos_weight=self.pos_weight
         )
+
+
+class KLDivLoss(_Loss):
+    """Kullback-Leibler divergence of ``target`` from ``input`` (log-probabilities): target (log target -
+    input), 0 where target = 0; ``log_target=True`` takes log-probabilities as target. Use
+    ``reduction='batchmean'`` for the KL divergence of the math; PyTorch's default 'mean' also divides by the
+    number of classes (F.kl_div)."""
+
+    _batchmean = True
+
+    def __init__(
+        self,
+        size_average: None = None,
+        reduce: None = None,
+        reduction: str = "mean",
+        log_target: bool = False,
+    ) -> None:
+        super().__init__(reduction)
+        self.log_target = log_target
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return loss_extra.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+
+class MarginRankingLoss(_Loss):
+    """max(0, -y (x1 - x2) + margin) (F.margin_ranking_loss)."""
+
+    def __init__(
+        self, margin: float = 0.0, size_average: None = None, reduce: None = None, reduction: str = "mean"
+    ) -> None:
+        super().__init__(reduction)
+        self.margin = margin
+
+    def forward(self, input1: Tensor, input2: Tensor, target: Any) -> Tensor:
+        return loss_extra.margin_ranking_loss(input1, input2, target, self.margin, reduction=self.reduction)
+
+
+class HingeEmbeddingLoss(_Loss):
+    """x where y = 1, max(0, margin - x) where y = -1 (F.hinge_embedding_loss)."""
+
+    def __init__(
+        self, margin: float = 1.0, size_average: None = None, reduce: None = None, reduction: str = "mean"
+    ) -> None:
+        super().__init__(reduction)
+        self.margin = margin
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return loss_extra.hinge_embedding_loss(input, target, self.margin, reduction=self.reduction)
+
+
+class SoftMarginLoss(_Loss):
+    """log(1 + e^(-y x)) (F.soft_margin_loss)."""
+
+    def __init__(self, size_average: None = None, reduce: None = None, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return loss_extra.soft_margin_loss(input, target, reduction=self.reduction)
+
+
+class CosineEmbeddingLoss(_Loss):
+    """1 - cos(x1, x2) where y = 1, max(0, cos(x1, x2) - margin) where y = -1 (F.cosine_embedding_loss)."""
+
+    def __init__(
+        self, margin: float = 0.0, size_average: None = None, reduce: None = None, reduction: str = "mean"
+    ) -> None:
+        super().__init__(reduction)
+        self.margin = margin
+
+    def forward(self, input1: Tensor, input2: Tensor, target: Any) -> Tensor:
+        return loss_extra.cosine_embedding_loss(input1, input2, target, self.margin, reduction=self.reduction)
+
+
+class TripletMarginLoss(_Loss):
+    """max(0, margin + d(a, p) - d(a, n)), d the p-norm distance (F.triplet_margin_loss)."""
+
+    def __init__(
+        self,
+        margin: float = 1.0,
+        p: float = 2.0,
+        eps: float = 1e-6,
+        swap: bool = False,
+        size_average: None = None,
+        reduce: None = None,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(reduction)
+        self.margin, self.p, self.eps, self.swap = margin, p, eps, swap
+
+    def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
+        return loss_extra.triplet_margin_loss(
+            anchor, positive, negative, self.margin, self.p, self.eps, self.swap, reduction=self.reduction
+        )
+
+
+class PoissonNLLLoss(_Loss):
+    """e^x - y x (``log_input``), or x - y log(x + eps); ``full`` adds Stirling's term
+    (F.poisson_nll_loss)."""
+
+    def __init__(
+        self,
+        log_input: bool = True,
+        full: bool = False,
+        size_average: None = None,
+        eps: float = 1e-8,
+        reduce: None = None,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(reduction)
+        self.log_input, self.full, self.eps = log_input, full, eps
+
+    def forward(self, log_input: Tensor, target: Any) -> Tensor:
+        return loss_extra.poisson_nll_loss(
+            log_input, target, self.log_input, self.full, eps=self.eps, reduction=self.reduction
+        )
+
+
+class GaussianNLLLoss(_Loss):
+    """(log max(var, eps) + (x - y)^2 / max(var, eps)) / 2 (F.gaussian_nll_loss)."""
+
+    def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.full, self.eps = full, eps
+
+    def forward(self, input: Tensor, target: Any, var: Any) -> Tensor:
+        return loss_extra.gaussian_nll_loss(input, target, var, self.full, self.eps, self.reduction)
+
+
+class MultiLabelSoftMarginLoss(_Loss):
+    """-1/C sum_c w_c [y_c log sigmoid(x_c) + (1 - y_c) log sigmoid(-x_c)] (F.multilabel_soft_margin_loss)."""
+
+    def __init__(
+        self, weight: Any = None, size_average: None = None, reduce: None = None, reduction: str = "mean"
+    ) -> None:
+        super().__init__(reduction)
+        self.register_buffer("weight", weight)
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return loss_extra.multilabel_soft_margin_loss(input, target, self.weight, reduction=self.reduction)

@@ -285,16 +285,21 @@ class Module:
         return self
 
     # ----------------------------------------------------------------- dtype
-    def to(self, dtype: Any = None) -> Module:
-        """Cast floating-point parameters and buffers to ``dtype`` in place (the Parameter objects stay).
+    def to(self, *args: Any, device: Any = None, dtype: Any = None, non_blocking: bool = False) -> Module:
+        """Cast floating-point parameters and buffers to a dtype in place (the Parameter objects stay).
 
-        ``to("cpu")`` (or ``to(tg.device("cpu"))``) is accepted and does nothing, so PyTorch code with
-        ``model.to(device)`` runs as is; another device is a clear error (tensorgrad runs on the CPU only).
+        PyTorch's forms: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(dtype=..., device=...)``.
+        The CPU (``"cpu"``, ``tg.device("cpu")``) is accepted and changes nothing, so ``model.to(device)``
+        runs as is; another device is a clear error (tensorgrad runs on the CPU only).
         """
+        for arg in args:
+            if as_device(arg) is not None:
+                device = arg
+            elif arg is not None:
+                dtype = arg
+        if device is not None:
+            check_device(device, "to")
         if dtype is None:
-            return self
-        if as_device(dtype) is not None:  # a device: the CPU is accepted, another is a clear error
-            check_device(dtype, "to")
             return self
         target = np.dtype(dtype)
         if not np.issubdtype(target, np.floating):
@@ -304,6 +309,17 @@ class Module:
                 tensor.array = tensor.array.astype(target)
                 if tensor.grad is not None:
                     tensor.grad.array = tensor.grad.array.astype(target)
+        return self
+
+    def cpu(self) -> Module:
+        """Returns self: every module lives in main memory (for code ported from PyTorch)."""
+        return self
+
+    def cuda(self, device: Any = None) -> Module:
+        """PyTorch's move to a GPU: tensorgrad runs on the CPU only, so this is a clear error (guard it with
+        ``if tg.cuda.is_available():``, which is False, or use ``model.to(device)``)."""
+        name = "cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else device
+        check_device(name, "cuda")
         return self
 
     def float(self) -> Module:
@@ -386,11 +402,12 @@ class Module:
         return ""
 
     def __repr__(self) -> str:
-        lines = [self.extra_repr()] if self.extra_repr() else []
+        extra = self.extra_repr()
+        lines = extra.split("\n") if extra else []  # a multi-line extra_repr is indented, as PyTorch's
+        if not self._modules and len(lines) <= 1:
+            return f"{type(self).__name__}({lines[0] if lines else ''})"
         for name, child in self._modules.items():
             lines.append(f"({name}): " + repr(child).replace("\n", "\n  "))
-        if not self._modules:
-            return f"{type(self).__name__}({lines[0] if lines else ''})"
         return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
 
 

@@ -209,3 +209,151 @@ def softsign(input: Any) -> Tensor:
 
 def tanhshrink(input: Any) -> Tensor:
     return Tanhshrink.apply(_floating(input, "tanhshrink"))
+
+
+# ---------------------------------------------------------------------------- more of PyTorch's activations
+class Hardswish(Function):
+    """a relu6(a + 3) / 6;  d/da = 0 for a < -3, a/3 + 1/2 for -3 <= a <= 3, 1 for a > 3 (PyTorch's
+    gradient, boundaries included)."""
+
+    def forward(self, a: np.ndarray) -> np.ndarray:
+        return (a * np.clip(a + 3, 0, 6) / 6).astype(a.dtype, copy=False)
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.inputs[0]
+        middle = (a.array >= -3) & (a.array <= 3)
+        slope = where(middle, a * (1 / 3) + 0.5, (a.array > 3).astype(a.dtype))
+        return (g * slope,)
+
+
+class Threshold(Function):
+    """a where a > threshold, else value;  d/da = 1 where a > threshold, else 0."""
+
+    def forward(self, a: np.ndarray, threshold: float, value: float) -> np.ndarray:
+        self.kept = a > threshold
+        return np.where(self.kept, a, np.asarray(value, dtype=a.dtype))
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * self.kept,)
+
+
+class Softshrink(Function):
+    """a - lambd where a > lambd, a + lambd where a < -lambd, else 0;  d/da = 1 where |a| > lambd, else 0."""
+
+    def forward(self, a: np.ndarray, lambd: float) -> np.ndarray:
+        self.kept = np.abs(a) > lambd
+        return np.where(self.kept, a - np.sign(a) * np.asarray(lambd, a.dtype), np.zeros((), a.dtype))
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        return (g * self.kept,)
+
+
+def softmin(input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """softmax(-input) along ``dim``: e^-x_i / sum_j e^-x_j. Without ``dim``, PyTorch's legacy choice (dim 0
+    for 0-, 1- and 3-d inputs, else 1) with PyTorch's warning."""
+    from .reduce import softmax
+
+    x = _floating(input, "softmin")
+    if dtype is not None:
+        x = x.astype(dtype)
+    return softmax(-x, _implicit_dim("softmin", x.ndim, _stacklevel) if dim is None else dim)
+
+
+def _implicit_dim(op: str, ndim: int, stacklevel: int) -> int:
+    import warnings
+
+    warnings.warn(
+        f"Implicit dimension choice for {op} has been deprecated. Change the call to include dim=X as an "
+        "argument.",
+        stacklevel=stacklevel,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def hardsigmoid(input: Any, inplace: bool = False) -> Tensor:
+    """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between;  d/dx = 1/6 strictly inside (-3, 3)."""
+    return Hardtanh.apply(_floating(input, "hardsigmoid") + 3, min_val=0.0, max_val=6.0) * (1 / 6)
+
+
+def hardswish(input: Any, inplace: bool = False) -> Tensor:
+    """x relu6(x + 3) / 6 (MobileNetV3's activation)."""
+    return Hardswish.apply(_floating(input, "hardswish"))
+
+
+def celu(input: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """max(0, x) + min(0, alpha (e^(x / alpha) - 1)) = alpha elu(x / alpha): continuously differentiable."""
+    if alpha == 0:
+        raise ValueError("celu: alpha must not be 0 (the formula divides by alpha)")
+    return ELU.apply(_floating(input, "celu") * (1 / alpha), alpha=1.0, scale=alpha)
+
+
+def glu(input: Any, dim: int = -1) -> Tensor:
+    """Gated linear unit: the input split in halves a, b along ``dim``, then a * sigmoid(b)."""
+    from .shape import chunk
+
+    x = _floating(input, "glu")
+    if x.ndim == 0:
+        raise ValueError("glu: expects a tensor with at least one dimension, got a 0-d tensor")
+    d = dim % x.ndim if -x.ndim <= dim < x.ndim else None
+    if d is None:
+        raise IndexError(f"glu: dim {dim} is out of range for a tensor of shape {x.shape}")
+    if x.shape[d] % 2:
+        raise ValueError(
+            f"glu: halving dimension must be even, but dimension {d} of shape {x.shape} has size {x.shape[d]}"
+        )
+    a, b = chunk(x, 2, axis=d)
+    return a * sigmoid(b)
+
+
+def threshold(input: Any, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """x where x > threshold, else value."""
+    return Threshold.apply(_floating(input, "threshold"), threshold=threshold, value=value)
+
+
+def hardshrink(input: Any, lambd: float = 0.5) -> Tensor:
+    """x where |x| > lambd, else 0."""
+    x = _floating(input, "hardshrink")
+    return x * (np.abs(x.array) > lambd)
+
+
+def softshrink(input: Any, lambd: float = 0.5) -> Tensor:
+    """x - lambd where x > lambd, x + lambd where x < -lambd, else 0 (lambd >= 0)."""
+    if lambd < 0:
+        raise ValueError(f"softshrink: lambd must be non-negative, got {lambd}")
+    return Softshrink.apply(_floating(input, "softshrink"), lambd=lambd)
+
+
+def prelu(input: Any, weight: Any) -> Tensor:
+    """x where x > 0, else weight * x. ``weight`` has one element, or one per channel (dimension 1 of the
+    input, dimension 0 for a 1-d input); both x and weight get gradients."""
+    x, w = _floating(input, "prelu"), operand(weight)
+    if w.ndim > 1:
+        raise ValueError(f"prelu: weight must be 0-d or 1-d, got shape {w.shape}")
+    if w.array.size != 1:
+        channels = 0 if x.ndim == 0 else x.shape[1 if x.ndim >= 2 else 0]
+        if x.ndim == 0 or w.array.size != channels:
+            raise ValueError(
+                f"prelu: weight of shape {w.shape} does not fit input of shape {x.shape}: expected one "
+                f"weight, or one per channel ({channels}, dimension {1 if x.ndim >= 2 else 0})"
+            )
+        if x.ndim >= 2:
+            w = w.reshape((channels,) + (1,) * (x.ndim - 2))
+    elif w.ndim == 1:
+        w = w.reshape(())
+    return where(x.array > 0, x, w * x)
+
+
+def rrelu(
+    input: Any, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False, inplace: bool = False
+) -> Tensor:
+    """Randomized leaky ReLU: x where x >= 0, else a x. In training a ~ U(lower, upper) per element, drawn
+    from tensorgrad's shared generator (``tg.manual_seed``); in evaluation a = (lower + upper) / 2."""
+    from ..random import generator
+
+    x = _floating(input, "rrelu")
+    if lower > upper:
+        raise ValueError(f"rrelu: lower ({lower}) must not exceed upper ({upper})")
+    if not training:
+        return where(x.array >= 0, x, x * ((lower + upper) / 2))
+    slopes = generator().uniform(lower, upper, x.shape).astype(x.dtype)
+    return x * np.where(x.array >= 0, np.ones((), x.dtype), slopes)

@@ -1,4 +1,4 @@
-"""Running sums and products along one dimension: cumsum and cumprod.
+"""Running sums, products, maxima and minima along one dimension: cumsum, cumprod, cummax and cummin.
 
 The gradient of a running sum is the running sum of the gradient taken from the other end; that of a
 running product divides by the element where no element is zero, and is built exactly otherwise.
@@ -11,10 +11,11 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function
-from ..tensor import Tensor, operand
+from ..tensor import Tensor, operand, wrap
 from .arrange import flip
 from .elementwise import astype, where
-from .shape import movedim, normalize_axes, reshape, unsqueeze
+from .reduce import ValuesIndices
+from .shape import gather_along, movedim, normalize_axes, reshape, unsqueeze
 
 
 def _reverse_cumsum(g: Tensor, axis: int) -> Tensor:
@@ -86,3 +87,33 @@ def cumprod(x: Any, dim: int, *, dtype: Any = None) -> Tensor:
     x, d = _prepare(x0, dim, dtype, "cumprod")
     out = Cumprod.apply(x, axis=d)
     return reshape(out, ()) if x0.ndim == 0 else out
+
+
+def _running_extreme(x: Any, dim: int, op: str) -> Any:
+    """(values, indices) of the running maximum (``op`` "cummax") or minimum along ``dim``, as PyTorch's: the
+    index is the latest position holding the running value (ties go to the later element), and a NaN, once
+    met, is the running value from there on (with the index of the latest NaN)."""
+    x = operand(x)
+    if x.ndim == 0:
+        normalize_axes(dim, 0, op)
+        return ValuesIndices(x, wrap(np.zeros((), np.int64)))
+    (d,) = normalize_axes(dim, x.ndim, op)
+    a = x.array
+    running = (np.maximum if op == "cummax" else np.minimum).accumulate(a, axis=d)
+    positions = np.arange(a.shape[d]).reshape((-1,) + (1,) * (a.ndim - d - 1))
+    updated = a == running
+    if a.dtype.kind == "f":
+        updated |= np.isnan(a)
+    indices = np.maximum.accumulate(np.where(updated, positions, 0), axis=d).astype(np.int64, copy=False)
+    return ValuesIndices(gather_along(x, d, indices), wrap(indices))
+
+
+def cummax(x: Any, dim: int) -> Any:
+    """``(values, indices)``: the running maximum along ``dim`` and where it was found; the gradient goes to
+    that index (PyTorch's ``cummax``)."""
+    return _running_extreme(x, dim, "cummax")
+
+
+def cummin(x: Any, dim: int) -> Any:
+    """``(values, indices)``: the running minimum along ``dim`` and where it was found (see ``cummax``)."""
+    return _running_extreme(x, dim, "cummin")

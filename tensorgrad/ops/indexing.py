@@ -164,3 +164,102 @@ def scatter(
     if src.dtype != x.dtype:
         src = src.astype(x.dtype)
     return Scatter.apply(x, _part(src, target[d].shape), target=target)
+
+
+def _index_along(op: str, x: Tensor, dim: int, index: Any) -> tuple[int, np.ndarray]:
+    """``dim`` normalised and ``index`` as a checked 1-D int64 array of positions along it (negative ones
+    count from the end, as PyTorch allows)."""
+    picked = _indices(index, op)
+    if picked.ndim > 1:
+        raise ValueError(f"{op}: index must be 0-d or 1-D, got shape {picked.shape}")
+    (d,) = normalize_axes(dim, x.ndim, op)
+    size = x.shape[d]
+    picked = picked.reshape(-1).astype(np.int64, copy=False)
+    if picked.size and not (picked.min() >= -size and picked.max() < size):
+        raise IndexError(f"{op}: index values must lie in [{-size}, {size}) along dim {d} of shape {x.shape}")
+    return d, picked % builtins.max(size, 1)
+
+
+def index_add(x: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
+    """PyTorch's ``index_add``: ``out = x`` with ``alpha * source[i]`` added to the slice ``index[i]`` along
+    ``dim`` (repeated indices add up); ``source`` has ``x``'s shape except ``len(index)`` along ``dim``.
+
+    d out / d x = identity;  d out / d source[i] = alpha * the gradient at slice ``index[i]``."""
+    x = operand(x)
+    source = lift(source, x)
+    if x.ndim == 0:
+        raise ValueError("index_add: the input must have at least one dimension, got a 0-d tensor")
+    d, picked = _index_along("index_add", x, dim, index)
+    expected = (*x.shape[:d], len(picked), *x.shape[d + 1 :])
+    if tuple(source.shape) != expected:
+        raise ValueError(
+            f"index_add: source must have shape {expected} (the input {x.shape} with {len(picked)} along dim "
+            f"{d}), got {source.shape}"
+        )
+    if alpha != 1:
+        source = source * alpha
+    if source.dtype != x.dtype:
+        source = source.astype(x.dtype)
+    return x + IndexAdd.apply(source, index=(slice(None),) * d + (picked,), shape=x.shape)
+
+
+def index_fill(x: Any, dim: int, index: Any, value: Any) -> Tensor:
+    """PyTorch's ``index_fill``: ``x`` with the slices ``index`` along ``dim`` set to ``value`` (a number or
+    a 0-d tensor, which then gets the gradient of the filled places)."""
+    x = operand(x)
+    if x.ndim == 0:
+        raise ValueError("index_fill: the input must have at least one dimension, got a 0-d tensor")
+    d, picked = _index_along("index_fill", x, dim, index)
+    if isinstance(value, Tensor) and value.ndim != 0:
+        raise ValueError(f"index_fill: value must be a number or a 0-d tensor, got shape {value.shape}")
+    along = np.zeros(x.shape[d], dtype=bool)
+    along[picked] = True
+    mask = np.broadcast_to(along.reshape((-1,) + (1,) * (x.ndim - d - 1)), x.shape)
+    value = lift(value, x)
+    if value.dtype != x.dtype:
+        value = value.astype(x.dtype)
+    return where(mask, value, x)
+
+
+def masked_select(x: Any, mask: Any) -> Tensor:
+    """The elements of ``x`` where the boolean ``mask`` is true, as a 1-D tensor (the two broadcast
+    together first, as PyTorch's ``masked_select``); the gradient goes back to the elements picked."""
+    x = operand(x)
+    cond = np.asarray(mask.array if isinstance(mask, Tensor) else mask)
+    if cond.dtype != np.bool_:
+        raise TypeError(f"masked_select: the mask must be boolean, got dtype {cond.dtype}")
+    try:
+        shape = np.broadcast_shapes(x.shape, cond.shape)
+    except ValueError:
+        raise ValueError(
+            f"masked_select: the mask {cond.shape} and the input {x.shape} do not broadcast together"
+        ) from None
+    if x.shape != shape:
+        x = broadcast_to(x, shape)
+    return getitem(x, np.broadcast_to(cond, shape))
+
+
+def take(x: Any, index: Any) -> Tensor:
+    """``x`` read as a 1-D tensor at ``index`` (negative positions count from the end); the result has the
+    shape of ``index`` (PyTorch's ``take``)."""
+    x = operand(x)
+    picked = _indices(index, "take")
+    flat = reshape(x, (-1,))
+    size = flat.shape[0]
+    if picked.size and not (picked.min() >= -size and picked.max() < size):
+        raise IndexError(f"take: index values must lie in [{-size}, {size}) for an input of {size} elements")
+    return getitem(flat, picked % builtins.max(size, 1))
+
+
+def select(x: Any, dim: int, index: int) -> Tensor:
+    """The slice of ``x`` at position ``index`` along ``dim``, that dimension removed (``x[:, index]`` for
+    ``dim=1``); PyTorch's ``select``."""
+    x = operand(x)
+    if x.ndim == 0:
+        raise ValueError("select: cannot select from a 0-d tensor")
+    (d,) = normalize_axes(dim, x.ndim, "select")
+    if not -x.shape[d] <= index < x.shape[d]:
+        raise IndexError(
+            f"select: index {index} is out of range for dim {d} of size {x.shape[d]} in {x.shape}"
+        )
+    return getitem(x, (slice(None),) * d + (int(index),))

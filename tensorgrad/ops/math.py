@@ -16,7 +16,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from ..tensor import Tensor, get_default_dtype, operand, wrap
-from .elementwise import _Binary, _pair, exp, sqrt
+from .elementwise import _Binary, _pair, clip, exp, log, sigmoid, sqrt
 from .shape import sum_to
 
 
@@ -523,3 +523,69 @@ def rounded_div(a: Tensor, b: Tensor, rounding_mode: str) -> Tensor:
     if rounding_mode not in ("trunc", "floor"):
         raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}")
     return RoundedDiv.apply(a, b, rounding_mode=rounding_mode)
+
+
+# ---------------------------------------------------------------------------- xlogy, logaddexp, frac, logit
+class XLogY(_Binary):
+    """x * log(y), 0 where x = 0 (even for y = 0), NaN where y is NaN (PyTorch's ``xlogy``);
+    d/dx = log(y) where x != 0 else 0,  d/dy = x / y."""
+
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        a, b = _float(a), _float(b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.where(a == 0, np.zeros((), a.dtype), a * np.log(b))
+        return np.where(np.isnan(b), b, out).astype(np.result_type(a, b), copy=False)
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.inputs
+        nonzero = wrap((a.array != 0).astype(g.dtype))
+        return (
+            sum_to(g * XLogY.apply(nonzero, b), a.shape) if a.requires_grad else None,
+            sum_to(g * a / b, b.shape) if b.requires_grad else None,
+        )
+
+
+class LogAddExp(_Binary):
+    """log(exp(a) + exp(b)) = max(a, b) + log1p(exp(-|a - b|)) (a where a = b = +-inf);
+    d/da = sigmoid(a - b),  d/db = sigmoid(b - a)."""
+
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        a, b = _float(a), _float(b)
+        with np.errstate(invalid="ignore"):
+            out = np.maximum(a, b) + np.log1p(np.exp(-np.abs(a - b)))
+        return np.where(np.isinf(a) & (a == b), a, out)
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.inputs
+        return (
+            sum_to(g * sigmoid(a - b), a.shape) if a.requires_grad else None,
+            sum_to(g * sigmoid(b - a), b.shape) if b.requires_grad else None,
+        )
+
+
+def xlogy(input: Any, other: Any) -> Tensor:
+    """input * log(other), 0 where input = 0 (PyTorch's ``xlogy``), broadcasting; integers give float32."""
+    return XLogY.apply(*_pair(input, other))
+
+
+def logaddexp(input: Any, other: Any) -> Tensor:
+    """log(exp(input) + exp(other)) without overflow, broadcasting."""
+    return LogAddExp.apply(*_pair(input, other))
+
+
+def frac(input: Any) -> Tensor:
+    """The fractional part, with the sign of the input: input - trunc(input);  d/dinput = 1."""
+    input = operand(input)
+    return input - trunc(input)
+
+
+def logit(input: Any, eps: float | None = None) -> Tensor:
+    """log(z / (1 - z)) with z = input clamped to [eps, 1 - eps] when ``eps`` is given (PyTorch's ``logit``);
+    d/dinput = 1 / (z (1 - z)), 0 outside [eps, 1 - eps]."""
+    z = operand(input)
+    if z.dtype.kind != "f":
+        z = z.astype(get_default_dtype())
+    if eps is not None:
+        z = clip(z, eps, 1 - eps)
+    with np.errstate(divide="ignore"):
+        return log(z / (1 - z))

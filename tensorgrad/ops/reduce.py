@@ -463,6 +463,56 @@ def median(x: Any, dim: int | None = None, keepdim: bool = False) -> Tensor | Va
     return ValuesIndices(values, wrap(picked))
 
 
+def kthvalue(x: Any, k: int, dim: int = -1, keepdim: bool = False) -> ValuesIndices:
+    """``(values, indices)`` of the ``k``-th smallest element (k = 1 is the smallest) along ``dim``, as
+    PyTorch's ``kthvalue``; among equal values the one met first in a stable sort. The gradient goes to the
+    element picked."""
+    x = operand(x)
+    (d,) = normalize_axes(dim, x.ndim, "kthvalue")
+    length = x.shape[d] if x.ndim else 1
+    if not 1 <= k <= length:
+        raise ValueError(
+            f"kthvalue: k={k} is out of range for dimension {dim} of size {length} (shape {x.shape})"
+        )
+    if x.ndim == 0:
+        return ValuesIndices(x, wrap(np.zeros((), np.int64)))
+    picked = _order(x, d, False).take([k - 1], axis=d)
+    return _picked(x, d, picked, keepdim)
+
+
+def mode(x: Any, dim: int = -1, keepdim: bool = False) -> ValuesIndices:
+    """``(values, indices)``: the most frequent value along ``dim`` (the smallest of those equally frequent)
+    and the last position holding it, as PyTorch's ``mode`` on the CPU. The gradient goes to that element."""
+    x = operand(x)
+    (d,) = normalize_axes(dim, x.ndim, "mode")
+    if x.ndim == 0:
+        return ValuesIndices(x, wrap(np.zeros((), np.int64)))
+    if not x.shape[d]:
+        raise ValueError(f"mode: dimension {d} of shape {x.shape} is empty")
+    a = np.moveaxis(x.array, d, -1)
+    ordered = np.sort(a, axis=-1)
+    n = ordered.shape[-1]
+    positions = np.arange(n)
+    starts = np.ones(ordered.shape, dtype=bool)
+    starts[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
+    run_start = np.maximum.accumulate(np.where(starts, positions, 0), axis=-1)
+    count = positions - run_start + 1  # how many equal values up to here in sorted order
+    best = np.argmax(count == count.max(axis=-1, keepdims=True), axis=-1)  # the first run of greatest length
+    value = np.take_along_axis(ordered, best[..., None], axis=-1)
+    last = np.where(a == value, positions, -1).max(axis=-1, keepdims=True)
+    picked = np.moveaxis(last, -1, d).astype(np.int64, copy=False)
+    return _picked(x, d, picked, keepdim)
+
+
+def _picked(x: Tensor, d: int, picked: np.ndarray, keepdim: bool) -> ValuesIndices:
+    """``x`` read at ``picked`` (one position along ``d``, kept as size 1) and those positions, as a
+    ``(values, indices)`` pair with dimension ``d`` removed unless ``keepdim``."""
+    values = gather_along(x, d, picked)
+    if not keepdim:
+        values, picked = reshape(values, picked.shape[:d] + picked.shape[d + 1 :]), picked.squeeze(d)
+    return ValuesIndices(values, wrap(picked))
+
+
 def argsort(x: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
     """The int64 positions that sort ``x`` along ``dim``, equal values in their order (not differentiable)."""
     x = operand(x)

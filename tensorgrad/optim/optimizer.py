@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.grad_mode import enable_grad
-from ..tensor import Tensor
+from ..tensor import Tensor, wrap
 
 Params = Tensor | Iterable[Tensor] | Iterable[dict[str, Any]]
 
@@ -181,7 +181,8 @@ class Optimizer:
 
     # ----------------------------------------------------------------- saving and resuming
     def state_dict(self) -> dict[str, Any]:
-        """A snapshot of the optimizer: hyperparameters per group and state per parameter (arrays copied).
+        """A snapshot of the optimizer: hyperparameters per group and state per parameter (buffers as Tensors,
+        copied: unlike PyTorch's, whose buffers change as training goes on, it stays as it was taken).
 
         Parameters are referred to by their position, counting through the groups in order, as in PyTorch.
         """
@@ -191,7 +192,7 @@ class Optimizer:
             packed = {name: copy.deepcopy(value) for name, value in group.items() if name != "params"}
             packed["params"] = [index.setdefault(id(p), len(index)) for p in group["params"]]
             groups.append(packed)
-        state = {index[id(p)]: copy.deepcopy(s) for p, s in self.state.items() if id(p) in index}
+        state = {index[id(p)]: _snapshot(s) for p, s in self.state.items() if id(p) in index}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -268,3 +269,9 @@ class Optimizer:
             lines.append(f"Parameter Group {i}")
             lines.extend(f"    {name}: {group[name]}" for name in sorted(group) if name != "params")
         return "\n".join(lines) + "\n)"
+
+
+def _snapshot(state: dict[str, Any]) -> dict[str, Any]:
+    """One parameter's state for ``state_dict``: its buffers (moving averages, ...) as Tensors, as in PyTorch,
+    on copies of the arrays the optimizer keeps updating in place."""
+    return {k: wrap(v.copy()) if isinstance(v, np.ndarray) else copy.deepcopy(v) for k, v in state.items()}
