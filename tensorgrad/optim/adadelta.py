@@ -46,10 +46,6 @@ class Adadelta(Optimizer):
     def _check_group(self, group: dict[str, Any]) -> None:
         super()._check_group(group)
         self._require(0 <= group["rho"] <= 1, "rho", group["rho"], "rho must be in [0, 1]")
-        self._require(group["eps"] >= 0, "eps", group["eps"], "eps must be >= 0")
-        self._require(
-            group["weight_decay"] >= 0, "weight_decay", group["weight_decay"], "weight decay must be >= 0"
-        )
 
     def _update(
         self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]

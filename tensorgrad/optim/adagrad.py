@@ -49,14 +49,10 @@ class AdaGrad(Optimizer):
     def _check_group(self, group: dict[str, Any]) -> None:
         super()._check_group(group)
         self._require(group["lr_decay"] >= 0, "lr_decay", group["lr_decay"], "lr_decay must be >= 0")
-        self._require(
-            group["weight_decay"] >= 0, "weight_decay", group["weight_decay"], "weight decay must be >= 0"
-        )
         value = group["initial_accumulator_value"]
         self._require(
             value >= 0, "initial_accumulator_value", value, "the initial sum of squares must be >= 0"
         )
-        self._require(group["eps"] >= 0, "eps", group["eps"], "eps must be >= 0")
 
     def _update(
         self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]

@@ -66,11 +66,6 @@ class NAdam(Optimizer):
 
     def _check_group(self, group: dict[str, Any]) -> None:
         super()._check_group(group)
-        self._require(group["eps"] >= 0, "eps", group["eps"], "eps must be >= 0")
-        self._check_betas(group["betas"])
-        self._require(
-            group["weight_decay"] >= 0, "weight_decay", group["weight_decay"], "weight decay must be >= 0"
-        )
         self._require(
             group["momentum_decay"] >= 0,
             "momentum_decay",

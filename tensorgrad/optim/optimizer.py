@@ -116,8 +116,16 @@ class Optimizer:
         return list(params)
 
     def _check_group(self, group: dict[str, Any]) -> None:
-        """Raise ValueError for a hyperparameter out of its range. Subclasses add their own checks."""
+        """Raise ValueError for a hyperparameter out of its range: the shared ones here (``lr``, and ``eps``,
+        ``weight_decay``, ``betas`` for the optimizers that have them); subclasses add their own checks."""
         self._require(group["lr"] >= 0, "lr", group["lr"], "the learning rate must be >= 0")
+        if "eps" in group:
+            self._require(group["eps"] >= 0, "eps", group["eps"], "eps must be >= 0")
+        if "weight_decay" in group:
+            decay = group["weight_decay"]
+            self._require(decay >= 0, "weight_decay", decay, "weight decay must be >= 0")
+        if "betas" in group:
+            self._check_betas(group["betas"])
 
     def _require(self, ok: bool, what: str, value: Any, rule: str) -> None:
         if not ok:

@@ -65,11 +65,7 @@ class RMSProp(Optimizer):
         self._require(
             0 <= group["alpha"] <= 1, "alpha", group["alpha"], "the smoothing constant must be in [0, 1]"
         )
-        self._require(group["eps"] >= 0, "eps", group["eps"], "eps must be >= 0")
         self._require(group["momentum"] >= 0, "momentum", group["momentum"], "momentum must be >= 0")
-        self._require(
-            group["weight_decay"] >= 0, "weight_decay", group["weight_decay"], "weight decay must be >= 0"
-        )
 
     def _update(
         self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]

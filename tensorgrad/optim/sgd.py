@@ -61,9 +61,6 @@ class SGD(Optimizer):
     def _check_group(self, group: dict[str, Any]) -> None:
         super()._check_group(group)
         self._require(group["momentum"] >= 0, "momentum", group["momentum"], "momentum must be >= 0")
-        self._require(
-            group["weight_decay"] >= 0, "weight_decay", group["weight_decay"], "weight decay must be >= 0"
-        )
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError(
                 f"{self._name}: Nesterov momentum requires a momentum > 0 and zero dampening "
