@@ -1,7 +1,7 @@
-"""Conv2d's memory layouts: the columns stored CHWN or CNHW are Im2col's columns (the same entries, the same
-indexing), their col2im is Col2im, the two are each other's adjoint and gradient (so they differentiate
-twice), and the helpers behind them (the clipped kernel-offset slices, the blocked batch transpose) agree
-with plain numpy."""
+"""Conv2d's memory layouts (``ops/_conv_fast.py``): the columns stored CHWN or CNHW are Im2col's columns (the
+same entries, the same indexing), their col2im is Col2im, the two are each other's adjoint and gradient (so
+they differentiate twice), and the helpers behind them (the window's kernel-offset slices, the blocked batch
+transpose) agree with plain numpy."""
 
 from __future__ import annotations
 
@@ -13,18 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tensorgrad as tg
-from tensorgrad.ops.conv import (
-    CHWN,
-    CNHW,
-    Col2im,
-    Col2imStored,
-    Im2col,
-    Im2colStored,
-    Window,
-    _batch_first,
-    _window,
-    conv2d,
-)
+from tensorgrad.ops._conv_fast import CHWN, CNHW, Col2imStored, Im2colStored, _batch_first
+from tensorgrad.ops.conv import Col2im, Im2col, conv2d
+from tensorgrad.ops.window import Window, checked_window
 from tensorgrad.viz.graph import _attributes
 from tests.test_conv import conv_cases, pool_cases
 from tests.values import leaf, uniform
@@ -34,7 +25,7 @@ SEEDS = st.integers(0, 2**32 - 1)
 
 
 def window_of(kernel, stride, padding, dilation) -> Window:
-    return _window("test", kernel, kernel if stride is None else stride, padding, dilation)
+    return checked_window("test", kernel, kernel if stride is None else stride, padding, dilation)
 
 
 @LAYOUTS
@@ -139,25 +130,30 @@ def test_batch_first_moves_the_last_axis_to_the_front(shape):
     assert moved.dtype == a.dtype and moved.flags.c_contiguous
 
 
+@pytest.mark.parametrize("padded", [False, True], ids=["inside the padding", "in the padded input"])
 @given(case=pool_cases(max_kernel=4, max_extra=4))
-def test_window_inside_pairs_every_output_with_the_input_it_reads_inside_the_padding(case):
+def test_window_offsets_pair_every_output_with_the_input_it_reads(padded, case):
     shape, kernel, stride, padding, dilation = case
     window = window_of(kernel, stride, padding, dilation)
     height, width = shape[2:]
     out_h, out_w = window.output_size(height, width)
     (sh, sw), (ph, pw), (dh, dw) = window.stride, window.padding, window.dilation
+    # input positions counted from the padded input's corner, or from the input's (padding left out)
+    top, left, rows, columns = (0, 0, height + 2 * ph, width + 2 * pw) if padded else (ph, pw, height, width)
     found = {}
-    for i, j, (out_rows, out_cols), (in_rows, in_cols) in window.inside(height, width, out_h, out_w):
+    for i, j, (out_rows, out_cols), (in_rows, in_cols) in window.offsets(height, width, padded=padded):
         outputs = itertools.product(range(out_h)[out_rows], range(out_w)[out_cols])
-        inputs = itertools.product(range(height)[in_rows], range(width)[in_cols])
+        inputs = itertools.product(range(rows)[in_rows], range(columns)[in_cols])
         found[i, j] = list(zip(outputs, inputs))
     for i, j in itertools.product(*map(range, window.kernel)):
         expected = [
-            ((oh, ow), (oh * sh + i * dh - ph, ow * sw + j * dw - pw))
+            ((oh, ow), (oh * sh + i * dh - top, ow * sw + j * dw - left))
             for oh, ow in itertools.product(range(out_h), range(out_w))
-            if 0 <= oh * sh + i * dh - ph < height and 0 <= ow * sw + j * dw - pw < width
+            if 0 <= oh * sh + i * dh - top < rows and 0 <= ow * sw + j * dw - left < columns
         ]
         assert found.get((i, j), []) == expected
+        if padded:  # every output reads the padded input at every offset
+            assert len(expected) == out_h * out_w
 
 
 def test_graph_pictures_show_the_conv_window_but_not_the_memory_layout():

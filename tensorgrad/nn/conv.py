@@ -8,18 +8,11 @@ from typing import Any
 import numpy as np
 
 from ..ops.conv import conv2d
+from ..ops.window import size_pair
 from ..tensor import Tensor
 from . import init
 from .module import Module
 from .parameter import Parameter
-
-
-def pair(value: Any, name: str, layer: str, minimum: int = 1) -> tuple[int, int]:
-    """An int or a pair of ints as a pair, each at least ``minimum``."""
-    values = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(values) != 2 or not all(isinstance(v, (int, np.integer)) and v >= minimum for v in values):
-        raise ValueError(f"{layer}: {name} must be an int or a pair of ints >= {minimum}, got {value!r}")
-    return int(values[0]), int(values[1])
 
 
 def call_op(layer: Module, op: Callable[..., Tensor], *args: Any) -> Tensor:
@@ -56,9 +49,9 @@ class Conv2D(Module):
         super().__init__()
         name = "Conv2D"
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
-        self.kernel_size = pair(kernel_size, "kernel_size", name)
-        self.stride = pair(stride, "stride", name)
-        self.dilation = pair(dilation, "dilation", name)
+        self.kernel_size = size_pair(name, "kernel_size", kernel_size, minimum=1)
+        self.stride = size_pair(name, "stride", stride, minimum=1)
+        self.dilation = size_pair(name, "dilation", dilation, minimum=1)
         self.padding = self._padding(padding)
         self._padding_text = padding if isinstance(padding, str) else None  # PyTorch prints "padding=same"
         dtype = np.dtype(np.float32 if dtype is None else dtype)
@@ -86,7 +79,7 @@ class Conv2D(Module):
             return extents[0] // 2, extents[1] // 2
         if isinstance(padding, str):
             raise ValueError(f"Conv2D: padding must be an int, a pair, 'valid' or 'same', got {padding!r}")
-        return pair(padding, "padding", "Conv2D", minimum=0)
+        return size_pair("Conv2D", "padding", padding, minimum=0)
 
     def forward(self, x: Tensor) -> Tensor:
         channels = x.shape[-3] if x.ndim in (3, 4) else None  # (N, C, H, W), or one image (C, H, W)

@@ -7,8 +7,9 @@ from typing import Any
 
 from ..ops.adaptive import adaptive_avg_pool2d, adaptive_max_pool2d
 from ..ops.conv import avg_pool2d, max_pool2d
+from ..ops.window import size_pair
 from ..tensor import Tensor
-from .conv import call_op, pair
+from .conv import call_op
 from .module import Module
 
 
@@ -23,9 +24,9 @@ class _Pool2D(Module):
     ) -> None:
         super().__init__()
         name = type(self).__name__
-        self.kernel_size = pair(kernel_size, "kernel_size", name)
-        self.stride = self.kernel_size if stride is None else pair(stride, "stride", name)
-        self.padding = pair(padding, "padding", name, minimum=0)
+        self.kernel_size = size_pair(name, "kernel_size", kernel_size, minimum=1)
+        self.stride = self.kernel_size if stride is None else size_pair(name, "stride", stride, minimum=1)
+        self.padding = size_pair(name, "padding", padding, minimum=0)
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -46,7 +47,7 @@ class MaxPool2D(_Pool2D):
         dilation: int | tuple[int, int] = 1,
     ) -> None:
         super().__init__(kernel_size, stride, padding)
-        self.dilation = pair(dilation, "dilation", type(self).__name__)
+        self.dilation = size_pair(type(self).__name__, "dilation", dilation, minimum=1)
 
     def forward(self, x: Tensor) -> Tensor:
         _check_rank(self, x)
