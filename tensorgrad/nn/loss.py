@@ -1,12 +1,14 @@
-"""Loss layers: Modules around the fused, stable loss functions of ``tensorgrad.ops.loss``.
+"""Loss layers: Modules around the loss functions of ``tensorgrad.ops.loss`` and ``ops.loss_extra``.
 
-Each takes ``reduction``: "mean" (the default), "sum" or "none" (one loss per element or sample).
+Each takes ``reduction``: "mean" (the default), "sum" or "none" (one loss per element or sample), refused at
+construction when unknown. A layer's forward passes its inputs on to its function, which checks them.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..ops import _checks as check
 from ..ops import loss, loss_extra
 from ..tensor import Tensor
 from .module import Module
@@ -17,10 +19,8 @@ class _Loss(Module):
 
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
-        if reduction not in ("mean", "sum", "none") and not (reduction == "batchmean" and self._batchmean):
-            raise ValueError(
-                f"{type(self).__name__}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}"
-            )
+        if not (reduction == "batchmean" and self._batchmean):
+            check.reduction(type(self).__name__, reduction)
         self.reduction = reduction
 
     # no extra_repr: PyTorch prints a loss without its settings (``MSELoss()``, whatever its reduction)
@@ -63,7 +63,7 @@ class SmoothL1Loss(_Loss):
 
 
 class CrossEntropyLoss(_Loss):
-    """Softmax cross-entropy from logits: loss_n = -sum_c w_c q_nc log softmax(x_n)_c, fused and stable.
+    """Softmax cross-entropy from logits: loss_n = -sum_c w_c q_nc log softmax(x_n)_c, in one stable node.
 
     ``target`` holds class indices (an int Tensor or numpy array, shape (N,) or (N, d1, ...)) or class
     probabilities (one-hot included) shaped like the input. ``weight`` rescales classes,

@@ -4,8 +4,9 @@
 
 Each is a composition of differentiable ops (so each differentiates twice where its formula is smooth); the
 docstrings give PyTorch's formula. Every loss takes ``reduction`` ``"mean"`` (the default), ``"sum"`` or
-``"none"``; ``kl_div`` also ``"batchmean"``. As the other losses of ``tensorgrad.ops.loss``, input and target
-must have the same shape: broadcasting them silently compares every input with every target.
+``"none"``, applied by ``loss.reduce_losses``; ``kl_div`` also ``"batchmean"``. As the other losses of
+``tensorgrad.ops.loss``, input and target must have the same shape (``_checks.same_shape``): broadcasting
+them silently compares every input with every target.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function
-from ..tensor import Tensor
+from ..tensor import Tensor, operand
+from . import _checks as check
 from .activation import logsigmoid, softplus
 from .elementwise import clip, exp, log, minimum, sqrt, where
-from .loss import _as_tensor, _check_reduction, _pair_of_same_shape, _reduce
+from .loss import reduce_losses
 from .reduce import sum
 
 
@@ -53,17 +55,16 @@ def kl_div(
     'none', or 'mean' (PyTorch's default: the mean over every element, i.e. also divided by the number of
     classes; PyTorch warns about it, and so does this).
     """
-    x, t = _pair_of_same_shape("kl_div", input, target)
-    if reduction not in ("mean", "batchmean", "sum", "none"):
-        raise ValueError(f"kl_div: reduction must be 'mean', 'batchmean', 'sum' or 'none', got {reduction!r}")
+    x, t = check.same_shape("kl_div", input, target)
+    check.reduction("kl_div", reduction, ("mean", "batchmean", "sum", "none"))
     if log_target:
         losses = exp(t) * (t - x)
     else:
         positive = t.array > 0
         t_or_one = where(positive, t, np.ones((), t.dtype))
         losses = where(positive, t * log(t_or_one), np.zeros((), t.dtype)) - t * x
-    if reduction == "batchmean":
-        return sum(losses) / x.shape[0] if x.ndim > 0 else sum(losses)
+    if reduction == "batchmean":  # the sum divided by the batch size
+        return reduce_losses(losses, "mean", x.shape[0]) if x.ndim > 0 else reduce_losses(losses, "sum")
     if reduction == "mean":
         warnings.warn(
             "reduction: 'mean' divides the total loss by both the batch size and the support size."
@@ -71,7 +72,7 @@ def kl_div(
             "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
             stacklevel=2,
         )
-    return _reduce(losses, reduction)
+    return reduce_losses(losses, reduction)
 
 
 def poisson_nll_loss(
@@ -92,15 +93,15 @@ def poisson_nll_loss(
     ``full`` adds Stirling's approximation of log(target!), target log target - target + log(2 pi target)/2,
     where target > 1.
     """
-    x, t = _pair_of_same_shape("poisson_nll_loss", input, target)
-    _check_reduction("poisson_nll_loss", reduction)
+    x, t = check.same_shape("poisson_nll_loss", input, target)
+    check.reduction("poisson_nll_loss", reduction)
     losses = exp(x) - t * x if log_input else x - t * log(x + eps)
     if full:
         big = t.array > 1
         t_big = where(big, t, np.ones((), t.dtype))
         stirling = t_big * log(t_big) - t_big + 0.5 * log(t_big * (2 * math.pi))
         losses = losses + where(big, stirling, np.zeros((), t.dtype))
-    return _reduce(losses, reduction)
+    return reduce_losses(losses, reduction)
 
 
 def gaussian_nll_loss(
@@ -120,8 +121,8 @@ def gaussian_nll_loss(
     changes the value only: the gradient to ``var`` flows as if it were not clamped.
     """
     op = "gaussian_nll_loss"
-    x, t = _pair_of_same_shape(op, input, target)
-    v = _as_tensor(var)
+    x, t = check.same_shape(op, input, target)
+    v = operand(var)
     if v.dtype != x.dtype:
         v = v.astype(x.dtype)
     if v.shape != x.shape:
@@ -132,7 +133,7 @@ def gaussian_nll_loss(
                 f"{op}: var of shape {v.shape} does not fit input of shape {x.shape}: expected the input's "
                 f"shape, {(*x.shape[:-1], 1) if x.ndim else ()} or {x.shape[:-1]}"
             )
-    _check_reduction(op, reduction)
+    check.reduction(op, reduction)
     if (v.array < 0).any():
         raise ValueError(f"{op}: var has negative entry/entries (min {v.array.min()}); variances are >= 0")
     v = ClampedNoGrad.apply(v, low=eps)
@@ -140,7 +141,7 @@ def gaussian_nll_loss(
     losses = 0.5 * (log(v) + diff * diff / v)
     if full:
         losses = losses + 0.5 * math.log(2 * math.pi)
-    return _reduce(losses, reduction)
+    return reduce_losses(losses, reduction)
 
 
 # ---------------------------------------------------------------------------- margin and ranking losses
@@ -155,15 +156,15 @@ def margin_ranking_loss(
 ) -> Tensor:
     """max(0, -target (input1 - input2) + margin): ``target`` = 1 says input1 should rank higher, -1 lower."""
     op = "margin_ranking_loss"
-    x1, y = _pair_of_same_shape(op, input1, target)
-    x2 = _as_tensor(input2)
+    x1, y = check.same_shape(op, input1, target)
+    x2 = operand(input2)
     if x2.shape != x1.shape:
         raise ValueError(
             f"{op}: input1 of shape {x1.shape}, input2 of shape {x2.shape} and target of shape {y.shape} "
             "must have the same shape"
         )
-    _check_reduction(op, reduction)
-    return _reduce(clip(-y * (x1 - x2) + margin, min=0), reduction)
+    check.reduction(op, reduction)
+    return reduce_losses(clip(-y * (x1 - x2) + margin, min=0), reduction)
 
 
 def hinge_embedding_loss(
@@ -177,11 +178,11 @@ def hinge_embedding_loss(
     """input where target = 1, max(0, margin - input) where target = -1 (``input`` is typically a distance,
     ``target`` says similar (1) or dissimilar (-1)); as PyTorch, other target values get both terms."""
     op = "hinge_embedding_loss"
-    x, y = _pair_of_same_shape(op, input, target)
-    _check_reduction(op, reduction)
+    x, y = check.same_shape(op, input, target)
+    check.reduction(op, reduction)
     zero = np.zeros((), x.dtype)
     losses = where(y.array != 1, clip(margin - x, min=0), zero) + where(y.array != -1, x, zero)
-    return _reduce(losses, reduction)
+    return reduce_losses(losses, reduction)
 
 
 def soft_margin_loss(
@@ -189,9 +190,9 @@ def soft_margin_loss(
 ) -> Tensor:
     """log(1 + e^(-target input)) per element (two-class logistic loss, target in {1, -1}), computed as
     softplus so that it never overflows."""
-    x, y = _pair_of_same_shape("soft_margin_loss", input, target)
-    _check_reduction("soft_margin_loss", reduction)
-    return _reduce(softplus(-y * x), reduction)
+    x, y = check.same_shape("soft_margin_loss", input, target)
+    check.reduction("soft_margin_loss", reduction)
+    return reduce_losses(softplus(-y * x), reduction)
 
 
 def multilabel_soft_margin_loss(
@@ -207,8 +208,8 @@ def multilabel_soft_margin_loss(
     -1/C sum_c w_c [y_c log sigmoid(x_c) + (1 - y_c) log sigmoid(-x_c)],   y_c in {0, 1}.
     """
     op = "multilabel_soft_margin_loss"
-    x, y = _pair_of_same_shape(op, input, target)
-    _check_reduction(op, reduction)
+    x, y = check.same_shape(op, input, target)
+    check.reduction(op, reduction)
     if x.ndim == 0:
         raise ValueError(f"{op}: expects an input of shape (N, C) or (C,), got a 0-d tensor")
     losses = -(y * logsigmoid(x) + (1 - y) * logsigmoid(-x))
@@ -221,7 +222,7 @@ def multilabel_soft_margin_loss(
                 f"{op}: weight of shape {w.shape} does not broadcast to the input's shape {x.shape}"
             ) from None
         losses = losses * w
-    return _reduce(sum(losses, -1) / x.shape[-1], reduction)
+    return reduce_losses(sum(losses, -1) / x.shape[-1], reduction)
 
 
 # ---------------------------------------------------------------------------- embedding losses
@@ -242,7 +243,7 @@ def cosine_embedding_loss(
     target (N,), or (D,) with a 0-d target. PyTorch's formula, cos = x1.x2 / sqrt((|x1|^2 + 1e-12)
     (|x2|^2 + 1e-12)) (not cosine_similarity's eps rule, so the values match PyTorch's to the last bit)."""
     op = "cosine_embedding_loss"
-    x1, x2, y = _as_tensor(input1), _as_tensor(input2), _as_tensor(target)
+    x1, x2, y = operand(input1), operand(input2), operand(target)
     if x1.dtype.kind != "f":
         raise TypeError(f"{op}: input1 must be floating point, got dtype {x1.dtype}")
     if y.ndim not in (0, 1) or x1.shape != x2.shape or x1.ndim != y.ndim + 1 or x1.shape[:1] != y.shape[:1]:
@@ -250,14 +251,14 @@ def cosine_embedding_loss(
             f"{op}: input1 of shape {x1.shape}, input2 of shape {x2.shape} and target of shape {y.shape} do "
             "not fit: expected inputs (N, D) with target (N,), or inputs (D,) with a 0-d target"
         )
-    _check_reduction(op, reduction)
+    check.reduction(op, reduction)
     d = y.ndim
     squares1 = sum(x1 * x1, d) + _COSINE_EPSILON
     squares2 = sum(x2 * x2, d) + _COSINE_EPSILON
     cos = sum(x1 * x2, d) / sqrt(squares1 * squares2)
     zero = np.zeros((), cos.dtype)
     losses = where(y.array == 1, 1 - cos, zero) + where(y.array == -1, clip(cos - margin, min=0), zero)
-    return _reduce(losses, reduction)
+    return reduce_losses(losses, reduction)
 
 
 def triplet_margin_loss(
@@ -277,7 +278,7 @@ def triplet_margin_loss(
     from .distance import pairwise_distance
 
     op = "triplet_margin_loss"
-    a, pos, neg = _as_tensor(anchor), _as_tensor(positive), _as_tensor(negative)
+    a, pos, neg = operand(anchor), operand(positive), operand(negative)
     if not (a.ndim == pos.ndim == neg.ndim) or a.ndim not in (1, 2):
         raise ValueError(
             f"{op}: anchor {a.shape}, positive {pos.shape} and negative {neg.shape} must all be (N, D) "
@@ -285,9 +286,9 @@ def triplet_margin_loss(
         )
     if margin <= 0:
         raise ValueError(f"{op}: margin must be greater than 0, got {margin}")
-    _check_reduction(op, reduction)
+    check.reduction(op, reduction)
     d_pos = pairwise_distance(a, pos, p, eps)
     d_neg = pairwise_distance(a, neg, p, eps)
     if swap:
         d_neg = minimum(d_neg, pairwise_distance(pos, neg, p, eps))
-    return _reduce(clip(d_pos - d_neg + margin, min=0), reduction)
+    return reduce_losses(clip(d_pos - d_neg + margin, min=0), reduction)
