@@ -29,11 +29,13 @@ from .. import nn, random
 from ..data import DataLoader, Dataset, TensorDataset
 from ..optim import Optimizer
 from ..training import History, fit
+from ..viz.figures import new_figure, require_matplotlib, whole_number_ticks
 from .datasets import DataSplit
 from .optimizers import DEFAULT_LR, OPTIMIZERS, make_optimizer
 from .text import text_table
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # only for the annotations; matplotlib is imported lazily
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 #: one colour per optimizer, the same in every picture
@@ -235,10 +237,8 @@ def plot_comparison(
     over it (``smoothing``: the average's weight on the past, by default one giving a window of about half
     an epoch). The x axis is the epoch in all three panels, so they line up.
     """
-    from ..viz.plots import _matplotlib
-
-    Figure, ticker = _matplotlib("tensorgrad.experiments.plot_comparison")
-    fig = Figure(figsize=(15, 4.4), layout="constrained")
+    require_matplotlib("tensorgrad.experiments.plot_comparison")
+    fig = new_figure(figsize=(15, 4.4))
     step_ax, loss_ax, accuracy_ax = fig.subplots(1, 3)
     per_epoch = max(result.steps_per_epoch, 1)
     if smoothing is None:
@@ -246,30 +246,18 @@ def plot_comparison(
     step_curves, loss_curves = [], []
     for index, (name, run) in enumerate(result.runs.items()):
         colour = COLOURS.get(name, f"C{index}")
-        label = name if run.lr is None else f"{name} (lr {run.lr:g})"
-        steps = np.asarray(run.history.steps["loss"], dtype=float)
-        x = np.arange(1, steps.size + 1) / per_epoch
-        step_ax.plot(x, steps, color=colour, alpha=0.18, linewidth=0.8)
-        step_ax.plot(x, _moving_average(steps, smoothing), color=colour, linewidth=1.8, label=label)
-        if run.diverged and steps.size:
-            step_ax.plot(x[-1], steps[-1], "x", color=colour, markersize=9, markeredgewidth=2)
-        h = run.history.history
-        epochs = np.arange(1, len(h.get("val_loss", [])) + 1)
-        loss_ax.plot(epochs, h.get("val_loss", []), color=colour, marker="o", markersize=3, label=label)
-        # where the loss became nan: the step after the last one recorded
-        diverged = f"{name} diverged at step {steps.size + 1}" if run.diverged else None
-        step_curves.append((x, steps, colour, diverged))
-        loss_curves.append((epochs, np.asarray(h.get("val_loss", []), dtype=float), colour, diverged))
-        accuracy = 100 * np.asarray(h.get("val_accuracy", []), dtype=float)
-        final = "diverged" if run.diverged else f"{accuracy[-1]:.1f}%"
-        accuracy_ax.plot(epochs, accuracy, color=colour, marker="o", markersize=3, label=f"{name}: {final}")
+        step_curve, loss_curve = _draw_run(
+            (step_ax, loss_ax, accuracy_ax), name, run, colour, per_epoch, smoothing
+        )
+        step_curves.append(step_curve)
+        loss_curves.append(loss_curve)
     step_ax.set(title="Training loss per step", xlabel="epoch", ylabel="cross-entropy loss", yscale="log")
     loss_ax.set(title="Test loss per epoch", xlabel="epoch", ylabel="cross-entropy loss", yscale="log")
     accuracy_ax.set(title="Test accuracy per epoch", xlabel="epoch", ylabel="accuracy (%)")
     _show_runs_that_did_not_diverge(step_ax, step_curves)
     _show_runs_that_did_not_diverge(loss_ax, loss_curves)
     for ax in (step_ax, loss_ax, accuracy_ax):
-        ax.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
+        whole_number_ticks(ax)
         ax.grid(alpha=0.35, which="both")
         ax.legend()
     model, dataset = result.info.get("model", "model"), result.info.get("dataset", "the data")
@@ -281,9 +269,35 @@ def plot_comparison(
     return fig
 
 
-def _show_runs_that_did_not_diverge(
-    ax: Any, curves: list[tuple[np.ndarray, np.ndarray, str, str | None]]
-) -> None:
+Curve = tuple[np.ndarray, np.ndarray, str, str | None]  # x, losses, colour, "<name> diverged at step N"
+
+
+def _draw_run(
+    axes: tuple[Axes, Axes, Axes], name: str, run: Run, colour: str, per_epoch: int, smoothing: float
+) -> tuple[Curve, Curve]:
+    """The run ``name``'s curves in the three panels (step loss, raw and smoothed; test loss; test
+    accuracy); returns its step-loss and test-loss curves, for ``_show_runs_that_did_not_diverge``."""
+    step_ax, loss_ax, accuracy_ax = axes
+    label = name if run.lr is None else f"{name} (lr {run.lr:g})"
+    steps = np.asarray(run.history.steps["loss"], dtype=float)
+    x = np.arange(1, steps.size + 1) / per_epoch
+    step_ax.plot(x, steps, color=colour, alpha=0.18, linewidth=0.8)
+    step_ax.plot(x, _moving_average(steps, smoothing), color=colour, linewidth=1.8, label=label)
+    if run.diverged and steps.size:
+        step_ax.plot(x[-1], steps[-1], "x", color=colour, markersize=9, markeredgewidth=2)
+    h = run.history.history
+    epochs = np.arange(1, len(h.get("val_loss", [])) + 1)
+    loss_ax.plot(epochs, h.get("val_loss", []), color=colour, marker="o", markersize=3, label=label)
+    # where the loss became nan: the step after the last one recorded
+    diverged = f"{name} diverged at step {steps.size + 1}" if run.diverged else None
+    accuracy = 100 * np.asarray(h.get("val_accuracy", []), dtype=float)
+    final = "diverged" if run.diverged else f"{accuracy[-1]:.1f}%"
+    accuracy_ax.plot(epochs, accuracy, color=colour, marker="o", markersize=3, label=f"{name}: {final}")
+    test_losses = np.asarray(h.get("val_loss", []), dtype=float)
+    return (x, steps, colour, diverged), (epochs, test_losses, colour, diverged)
+
+
+def _show_runs_that_did_not_diverge(ax: Axes, curves: list[Curve]) -> None:
     """Limit the log y axis of ``ax`` to the finite losses of the runs that did not diverge (down to the
     lowest loss of any run), and mark each diverged run that leaves the axes with a triangle on the top edge
     where it does, labelled with its note. ``curves``: (x, losses, colour, note or None) per run."""

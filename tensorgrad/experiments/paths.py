@@ -33,7 +33,7 @@ from ..autograd.grad_mode import enable_grad
 from ..nn.parameter import Parameter
 from ..optim.optimizer import Optimizer
 from ..tensor import Tensor
-from ..viz.plots import _matplotlib
+from ..viz.figures import figure_and_axes, require_matplotlib
 from .optimizers import OPTIMIZERS, make_optimizer
 from .surfaces import Surface
 
@@ -193,7 +193,23 @@ def optimize_path(
     opt, default_name = _build_optimizer(fn, optimizer, param, lr, options)
     groups = getattr(opt, "param_groups", None)
     start_lr = groups[0].get("lr") if groups else None
+    points, values, grad_norms, diverged = _walk(fn, param, opt, steps)
+    return OptimizerPath(
+        name=default_name if name is None else str(name),
+        points=np.array(points, dtype=np.float64).reshape(-1, 2),
+        values=np.array(values, dtype=np.float64),
+        grad_norms=np.array(grad_norms, dtype=np.float64),
+        diverged=diverged,
+        lr=None if start_lr is None else float(start_lr),
+    )
 
+
+def _walk(
+    fn: Callable[[Tensor], Any], param: Parameter, opt: Any, steps: int
+) -> tuple[list[np.ndarray], list[float], list[float], bool]:
+    """The training loop: up to ``steps`` steps of ``opt`` on ``fn(param)``, recording each iterate's point,
+    value and gradient norm; stops, diverged, at the first iterate out of bounds or not finite (not
+    recorded). Returns (points, values, gradient norms, diverged)."""
     points, values, grad_norms = [], [], []
     diverged = False
     # overflow on the way out is expected when a run diverges: it is detected below, not warned about
@@ -212,7 +228,7 @@ def optimize_path(
             if not np.isfinite([value, norm]).all():
                 if k == 0:
                     raise ValueError(
-                        f"optimize_path: f or its gradient is not finite at the start point {tuple(point)} "
+                        f"optimize_path: f or its gradient is not finite at the start point {tuple(here)} "
                         f"(f = {value}, |grad f| = {norm}); start somewhere f is defined"
                     )
                 diverged = True
@@ -222,14 +238,7 @@ def optimize_path(
             grad_norms.append(norm)
             if k < steps:
                 opt.step()
-    return OptimizerPath(
-        name=default_name if name is None else str(name),
-        points=np.array(points, dtype=np.float64).reshape(-1, 2),
-        values=np.array(values, dtype=np.float64),
-        grad_norms=np.array(grad_norms, dtype=np.float64),
-        diverged=diverged,
-        lr=None if start_lr is None else float(start_lr),
-    )
+    return points, values, grad_norms, diverged
 
 
 def compare_paths(
@@ -344,29 +353,46 @@ def plot_paths(
     learning rate and final value. The axes show the surface's domain: paths that leave it are clipped by the
     axes, their data untouched. Draws into ``ax`` when given, else into a new Figure.
     """
-    Figure, ticker = _matplotlib("tensorgrad.experiments.plot_paths")
-    from matplotlib.lines import Line2D
-
+    require_matplotlib("tensorgrad.experiments.plot_paths")
     if not isinstance(surface, Surface):
         raise TypeError(
             "plot_paths: surface must be a Surface (such as SURFACES['rosenbrock']), got "
             f"{type(surface).__name__}"
         )
     items = _as_paths(paths)
-    if ax is None:
-        fig = Figure(figsize=(7.5, 7.0), layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = ax.figure
-
+    fig, ax = figure_and_axes(ax, figsize=(7.5, 7.0))
     X, Y, Z = surface.grid(300)
     values, log = _levels(surface, Z, levels)
-    filled = _contours(ax, X, Y, Z, values, log)
+    _colour_bar(fig, ax, _contours(ax, X, Y, Z, values, log), surface, log)
+    _draw_paths(ax, surface, items, labelled=True)
+    _legend_below(ax, surface, items)
+    (xmin, xmax), (ymin, ymax) = surface.domain
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
+    ax.set_xlabel(surface.variables[0])
+    ax.set_ylabel(surface.variables[1])
+    ax.set_title(f"{surface.title}: f = {surface.formula}" if title is None else title)
+    zoom = _zoom_window(surface, items)
+    if zoom is not None:
+        _draw_inset(ax, surface, items, zoom, values, log)
+    return fig
+
+
+def _colour_bar(fig: Figure, ax: Axes, filled: Any, surface: Surface, log: bool) -> None:
+    """The colour bar of the filled contours beside ``ax``, labelled f(x, y), with ticks on decades when the
+    levels are log-spaced."""
+    from matplotlib import ticker
+
     ticks = dict(ticks=ticker.LogLocator(), format=ticker.LogFormatterSciNotation()) if log else {}
     bar = fig.colorbar(filled, ax=ax, shrink=0.9, **ticks)
     u, v = surface.variables
     bar.set_label(f"f({u}, {v})" + (" (log scale)" if log else ""))
-    _draw_paths(ax, surface, items, labelled=True)
+
+
+def _legend_below(ax: Axes, surface: Surface, items: list[OptimizerPath]) -> None:
+    """The legend below the axes: the paths, then what the markers mean (start, end, end (diverged) when a
+    path diverged, global minimum when the surface has one)."""
+    from matplotlib.lines import Line2D
 
     handles, labels = ax.get_legend_handles_labels()
     markers = [
@@ -392,17 +418,6 @@ def plot_paths(
         fontsize="small",
         frameon=False,
     )
-
-    (xmin, xmax), (ymin, ymax) = surface.domain
-    ax.set_xlim(xmin, xmax)
-    ax.set_ylim(ymin, ymax)
-    ax.set_xlabel(u)
-    ax.set_ylabel(v)
-    ax.set_title(f"{surface.title}: f = {surface.formula}" if title is None else title)
-    zoom = _zoom_window(surface, items)
-    if zoom is not None:
-        _draw_inset(ax, surface, items, zoom, values, log)
-    return fig
 
 
 def _contours(ax: Axes, X: np.ndarray, Y: np.ndarray, Z: np.ndarray, values: np.ndarray, log: bool) -> Any:

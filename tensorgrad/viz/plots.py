@@ -8,7 +8,8 @@ that vanish towards the input (a deep sigmoid net) or explode show as a slope of
 matplotlib is optional (``pip install 'tensorgrad[plot]'``): it is imported when a function is called, never
 when this module is imported. The functions build ``matplotlib.figure.Figure`` objects directly, without
 pyplot's global state, so they work headless (``fig.savefig("grads.png")``) and display inline in Jupyter;
-pass ``ax=`` to draw into axes of your own instead. Example::
+pass ``ax=`` to draw into axes of your own instead. The plumbing that every plot shares (the optional
+import, a new figure or the axes given) is in ``figures``. Example::
 
     loss = loss_fn(model(x), y)
     loss.backward()
@@ -26,6 +27,7 @@ import numpy as np
 
 from ..nn.module import Module
 from ..tensor import Tensor
+from .figures import figure_and_axes, new_figure, ordered_legend, require_matplotlib, whole_number_ticks
 
 if TYPE_CHECKING:  # only for the annotations; matplotlib is imported lazily
     from matplotlib.axes import Axes
@@ -37,21 +39,7 @@ _GRAD_KINDS = ("both", "norm", "mean")
 _ROLE_PREFIXES = (("val_", "validation"), ("train_", "train"), ("test_", "test"))
 _ROLE_COLOURS = {"train": "tab:blue", "validation": "tab:orange", "test": "tab:green"}
 _ROLE_ORDER = {"train": 0, "validation": 1, "test": 2}
-
-
-def _matplotlib(function: str) -> tuple[type, Any]:
-    """``(Figure, matplotlib.ticker)``, or an ImportError naming ``function`` (a name in ``tensorgrad.viz``,
-    or a dotted name elsewhere) and how to install it."""
-    try:
-        import matplotlib  # noqa: F401  (fails first, with the clearest message, when it is not installed)
-        import matplotlib.ticker as ticker
-        from matplotlib.figure import Figure
-    except ImportError as error:
-        raise ImportError(
-            f"{function if '.' in function else 'tensorgrad.viz.' + function} needs matplotlib: "
-            "pip install 'tensorgrad[plot]' (or pip install matplotlib)"
-        ) from error
-    return Figure, ticker
+_LEGEND_ORDER = ("L2 norm", "mean |grad|", "max |grad|", "zero gradient", "nan / inf gradient")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -142,7 +130,7 @@ def plot_grad_flow(
     Raises ``ValueError`` when no parameter has a gradient (call ``loss.backward()`` first) or ``kind`` is
     unknown, and ``ImportError`` when matplotlib is not installed.
     """
-    Figure, _ = _matplotlib("plot_grad_flow")
+    require_matplotlib("plot_grad_flow")
     if kind not in _GRAD_KINDS:
         raise ValueError(
             f"plot_grad_flow: kind must be one of {', '.join(map(repr, _GRAD_KINDS))}, got {kind!r}"
@@ -151,25 +139,44 @@ def plot_grad_flow(
     names = [s[0] for s in stats]
     columns = np.array([s[1:] for s in stats], dtype=np.float64).reshape(-1, 3)  # norm, mean, max per row
     norms, means, maxes = columns.T
-    n = len(stats)
+    fig, ax = figure_and_axes(ax, figsize=(max(6.0, 0.55 * len(stats) + 3.0), 4.8))
+    x = np.arange(len(stats), dtype=np.float64)
+    bars = _bar_kinds(kind, norms, means)
+    low, high = _grad_axis_limits(ax, np.concatenate([b[1] for b in bars] + [maxes]))
+    ax.set_yscale("log")
+    ax.set_ylim(low, high)
+    zero_x, bad_x = _draw_grad_bars(ax, x, bars, low, high)
+    _draw_max_marks(ax, x, maxes)
+    _edge_markers(ax, zero_x, low, "zero gradient", marker="x", markeredgewidth=2)
+    _edge_markers(ax, bad_x, high, "nan / inf gradient", marker="^")
+    _label_grad_axes(ax, x, names, title)
+    return fig
 
-    if ax is None:
-        fig = Figure(figsize=(max(6.0, 0.55 * n + 3.0), 4.8), layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = ax.figure
-    x = np.arange(n, dtype=np.float64)
+
+def _bar_kinds(kind: str, norms: np.ndarray, means: np.ndarray) -> list[tuple[str, np.ndarray, str]]:
+    """The bars ``kind`` asks for, each as (label, heights, colour), in the order they stand side by side."""
     bars = [("L2 norm", norms, "tab:blue"), ("mean |grad|", means, "tab:orange")]
     if kind != "both":
         bars = [bars[0] if kind == "norm" else bars[1]]
-    width = 0.8 / len(bars)
-    low, high = _log_limits(np.concatenate([b[1] for b in bars] + [maxes]))
-    if any(a.has_data() for a in ax.get_shared_y_axes().get_siblings(ax)) and ax.get_yscale() == "log":
-        # beside earlier plots on this y axis (sharey=True): widen its range, never cut theirs off
-        low, high = min(low, ax.get_ylim()[0]), max(high, ax.get_ylim()[1])
+    return bars
 
-    ax.set_yscale("log")
-    ax.set_ylim(low, high)
+
+def _grad_axis_limits(ax: Axes, values: np.ndarray) -> tuple[float, float]:
+    """The log y limits for ``values`` (``_log_limits``), widened to the current ones when ``ax`` shares its
+    y axis with earlier plots (sharey=True): never cut their bars off."""
+    low, high = _log_limits(values)
+    if any(a.has_data() for a in ax.get_shared_y_axes().get_siblings(ax)) and ax.get_yscale() == "log":
+        low, high = min(low, ax.get_ylim()[0]), max(high, ax.get_ylim()[1])
+    return low, high
+
+
+def _draw_grad_bars(
+    ax: Axes, x: np.ndarray, bars: list[tuple[str, np.ndarray, str]], low: float, high: float
+) -> tuple[list[float], list[float]]:
+    """The bars side by side around each x; a zero height is annotated "0" on the bottom edge and a
+    non-finite one with its value on the top edge. Returns the x of the zero bars and of the non-finite
+    ones, for their markers."""
+    width = 0.8 / len(bars)
     zero_x, bad_x = [], []
     for i, (label, heights, colour) in enumerate(bars):
         at = x + (i - (len(bars) - 1) / 2) * width
@@ -177,28 +184,29 @@ def plot_grad_flow(
         ax.bar(at, shown, width=width, color=colour, label=label, zorder=2)
         for j in np.flatnonzero(heights == 0.0):
             zero_x.append(at[j])
-            ax.annotate(
-                "0",
-                (at[j], low),
-                xytext=(0, 7),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=8,
-                color="tab:red",
-            )
+            _edge_note(ax, "0", (at[j], low), rise=7, va="bottom")
         for j in np.flatnonzero(~np.isfinite(heights)):
             bad_x.append(at[j])
-            ax.annotate(
-                str(heights[j]),
-                (at[j], high),
-                xytext=(0, -9),
-                textcoords="offset points",
-                ha="center",
-                va="top",
-                fontsize=8,
-                color="tab:red",
-            )
+            _edge_note(ax, str(heights[j]), (at[j], high), rise=-9, va="top")
+    return zero_x, bad_x
+
+
+def _edge_note(ax: Axes, text: str, at: tuple[float, float], rise: float, va: str) -> None:
+    """A small red note ``rise`` points above (below, when negative) the point ``at`` on an edge."""
+    ax.annotate(
+        text,
+        at,
+        xytext=(0, rise),
+        textcoords="offset points",
+        ha="center",
+        va=va,
+        fontsize=8,
+        color="tab:red",
+    )
+
+
+def _draw_max_marks(ax: Axes, x: np.ndarray, maxes: np.ndarray) -> None:
+    """A black line across each layer's bars at its largest absolute gradient (where positive and finite)."""
     drawn = np.isfinite(maxes) & (maxes > 0)
     ax.hlines(
         maxes[drawn],
@@ -209,44 +217,42 @@ def plot_grad_flow(
         label="max |grad|",
         zorder=3,
     )
-    if zero_x:
+
+
+def _edge_markers(ax: Axes, xs: list[float], y: float, label: str, **style: Any) -> None:
+    """Red markers at each of ``xs`` on the edge ``y`` of the axes (unclipped); nothing when ``xs`` is
+    empty."""
+    if xs:
         ax.plot(
-            zero_x,
-            [low] * len(zero_x),
+            xs,
+            [y] * len(xs),
             linestyle="none",
-            marker="x",
-            markersize=7,
-            markeredgewidth=2,
-            color="tab:red",
-            clip_on=False,
-            label="zero gradient",
-            zorder=4,
-        )
-    if bad_x:
-        ax.plot(
-            bad_x,
-            [high] * len(bad_x),
-            linestyle="none",
-            marker="^",
             markersize=7,
             color="tab:red",
             clip_on=False,
-            label="nan / inf gradient",
+            label=label,
             zorder=4,
+            **style,
         )
 
+
+def _label_grad_axes(ax: Axes, x: np.ndarray, names: list[str], title: str | None) -> None:
+    """The parameter names as x ticks, the axis labels, the title, a grid, and the legend beside the axes."""
     ax.set_xticks(x, names, rotation=40, ha="right", rotation_mode="anchor")
-    ax.set_xlim(-0.6, n - 0.4)
+    ax.set_xlim(-0.6, len(names) - 0.4)
     ax.set_xlabel("layer")
     ax.set_ylabel("gradient magnitude (log scale)")
     ax.set_title("Gradient flow" if title is None else title)
     ax.grid(axis="y", which="major", alpha=0.35, zorder=0)
     ax.set_axisbelow(True)
-    handles, labels = ax.get_legend_handles_labels()
-    order = ["L2 norm", "mean |grad|", "max |grad|", "zero gradient", "nan / inf gradient"]
-    ranked = sorted(zip(handles, labels), key=lambda hl: order.index(hl[1]) if hl[1] in order else len(order))
-    ax.legend(*zip(*ranked), loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, frameon=False)
-    return fig
+    ordered_legend(
+        ax,
+        rank=lambda label: _LEGEND_ORDER.index(label) if label in _LEGEND_ORDER else len(_LEGEND_ORDER),
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        borderaxespad=0.0,
+        frameon=False,
+    )
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -360,59 +366,78 @@ def plot_history(
     Raises ``ValueError`` for an empty history, an unknown metric (naming the available ones) or a number of
     axes that does not match the panels; ``TypeError`` for a history of another shape.
     """
-    Figure, ticker = _matplotlib("plot_history")
+    require_matplotlib("plot_history")
     series = _history_series(history)
+    _check_not_empty(series)
+    families = _families(series)
+    chosen = _selected(families, metrics)
+    if ax is not None and axes is not None:
+        raise ValueError("plot_history: pass ax (one Axes) or axes (one per metric), not both")
+    given = axes if axes is not None else ax
+    fig, panels = _new_panels(chosen, title) if given is None else _given_panels(given, chosen, title)
+    for panel, family in zip(panels, chosen):
+        _draw_family(panel, family, families[family], series)
+    return fig
+
+
+def _check_not_empty(series: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
+    """A ValueError when no metric of the history holds a value."""
     if not series or all(values.size == 0 for _, values in series.values()):
         has = f" (its metrics {', '.join(map(repr, series))} hold no values)" if series else ""
         raise ValueError(
             f"plot_history: the history is empty{has}; expected a mapping such as "
             "{'loss': [0.9, 0.5, ...]} or a list of per-epoch dicts"
         )
-    families = _families(series)
-    chosen = _selected(families, metrics)
 
-    if ax is not None and axes is not None:
-        raise ValueError("plot_history: pass ax (one Axes) or axes (one per metric), not both")
-    given = axes if axes is not None else ax
-    if given is not None:
-        panels = list(np.ravel(np.asarray(given, dtype=object)))  # one Axes, a list, or a grid of them
-        if len(panels) != len(chosen):
-            raise ValueError(
-                f"plot_history: got {len(panels)} axes for {len(chosen)} metrics ({', '.join(chosen)}); pass "
-                "one Axes per metric, or metrics= to choose which to draw"
-            )
-        fig = panels[0].figure
-        if title is not None:
-            fig.suptitle(title)
-    else:
-        ncols = min(3, len(chosen))
-        nrows = math.ceil(len(chosen) / ncols)
-        fig = Figure(figsize=(4.6 * ncols, 3.6 * nrows + 0.4), layout="constrained")
-        grid = fig.subplots(nrows, ncols, squeeze=False)
-        panels = list(grid.ravel()[: len(chosen)])
-        for extra in grid.ravel()[len(chosen) :]:
-            extra.set_visible(False)
-        fig.suptitle("Training history" if title is None else title)
 
-    for panel, family in zip(panels, chosen):
-        members = families[family]
-        roles = [role for _, role in members]
-        for key, role in members:
-            epochs, values = series[key]
-            label = role if roles.count(role) == 1 else key  # two keys of one role: tell them apart by name
-            marker = "o" if values.size <= 30 else None
-            panel.plot(
-                epochs,
-                values,
-                label=label,
-                color=_ROLE_COLOURS[role] if roles.count(role) == 1 else None,
-                marker=marker,
-                markersize=3.5,
-                linewidth=1.8,
-            )
-        panel.set_xlabel("epoch")
-        panel.set_ylabel(family)
-        panel.xaxis.set_major_locator(ticker.MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
-        panel.grid(alpha=0.35)
-        panel.legend()
-    return fig
+def _given_panels(given: Any, chosen: list[str], title: str | None) -> tuple[Figure, list[Axes]]:
+    """The axes given (one Axes, a list, or a grid of them), one per chosen family, and their figure, titled
+    only when ``title`` is given."""
+    panels = list(np.ravel(np.asarray(given, dtype=object)))
+    if len(panels) != len(chosen):
+        raise ValueError(
+            f"plot_history: got {len(panels)} axes for {len(chosen)} metrics ({', '.join(chosen)}); pass "
+            "one Axes per metric, or metrics= to choose which to draw"
+        )
+    fig = panels[0].figure
+    if title is not None:
+        fig.suptitle(title)
+    return fig, panels
+
+
+def _new_panels(chosen: list[str], title: str | None) -> tuple[Figure, list[Axes]]:
+    """A new figure with one panel per chosen family, in rows of at most three, under ``title``."""
+    ncols = min(3, len(chosen))
+    nrows = math.ceil(len(chosen) / ncols)
+    fig = new_figure(figsize=(4.6 * ncols, 3.6 * nrows + 0.4))
+    grid = fig.subplots(nrows, ncols, squeeze=False)
+    panels = list(grid.ravel()[: len(chosen)])
+    for extra in grid.ravel()[len(chosen) :]:
+        extra.set_visible(False)
+    fig.suptitle("Training history" if title is None else title)
+    return fig, panels
+
+
+def _draw_family(
+    panel: Axes, family: str, members: list[tuple[str, str]], series: dict[str, tuple[np.ndarray, np.ndarray]]
+) -> None:
+    """One family's curves (train, validation, test) in ``panel``, with epochs as whole-number ticks."""
+    roles = [role for _, role in members]
+    for key, role in members:
+        epochs, values = series[key]
+        label = role if roles.count(role) == 1 else key  # two keys of one role: tell them apart by name
+        marker = "o" if values.size <= 30 else None
+        panel.plot(
+            epochs,
+            values,
+            label=label,
+            color=_ROLE_COLOURS[role] if roles.count(role) == 1 else None,
+            marker=marker,
+            markersize=3.5,
+            linewidth=1.8,
+        )
+    panel.set_xlabel("epoch")
+    panel.set_ylabel(family)
+    whole_number_ticks(panel, steps=[1, 2, 5, 10])
+    panel.grid(alpha=0.35)
+    panel.legend()
