@@ -1,9 +1,12 @@
 """tensorgrad: a readable reverse-mode autograd framework on numpy."""
 
+import typing as _typing
+
 import numpy as _np
 
 from . import allocator as _allocator
-from . import data, experiments, linalg, nn, optim, testing, training, utils, viz
+from . import data, linalg, nn, optim, testing, utils
+from ._lazy import attach as _attach
 from .autograd import (
     AnomalyError,
     Function,
@@ -316,9 +319,19 @@ bool_ = bool = _np.bool_  # float, int and bool stay out of __all__: a star impo
 __version__ = "0.1.0"
 
 _allocator.tune_malloc()
+# pictures frame each module's ops: a light module of viz (no graphviz) watches module calls from the start
+from .viz import recording as _recording  # noqa: E402, F401
 
-# tensorgrad.<a PyTorch name it lacks>: an AttributeError saying what to use instead (see unsupported.py)
-__getattr__ = _module_getattr("tensorgrad", "torch", _TORCH_ALTERNATIVES)
+# viz, training and experiments are imported on first use (tg.viz.draw_graph, from tensorgrad import viz), so
+# the core imports fast and without graphviz or matplotlib (see _lazy.py); tensorgrad.<a PyTorch name it
+# lacks> is an AttributeError saying what to use instead (see unsupported.py)
+__getattr__, __dir__ = _attach(
+    __name__,
+    submodules=["experiments", "training", "viz"],
+    fallback=_module_getattr("tensorgrad", "torch", _TORCH_ALTERNATIVES),
+)
+if _typing.TYPE_CHECKING:  # what type checkers and editors see
+    from . import experiments, training, viz
 
 __all__ = [
     "AnomalyError",

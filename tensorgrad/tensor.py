@@ -1501,12 +1501,8 @@ def as_array(data: Any, dtype: Any = None, copy: bool = False) -> np.ndarray:
 def wrap(data: np.ndarray, requires_grad: bool = False, node: Function | None = None) -> Tensor:
     """A Tensor around ``data`` as it is (no copy, no checks): how ops build their results."""
     t = _new(Tensor)
-    t.array = data
-    t.requires_grad = requires_grad
-    t._node = node
-    t.grad = None
-    t.name = None
-    t._hooks = None
+    t.array, t.requires_grad, t._node = data, requires_grad, node
+    t.grad = t.name = t._hooks = None
     t._retain_grad = False
     return t
 
@@ -1538,6 +1534,29 @@ def lift(value: Any, like: Tensor) -> Tensor:
             constant.array.flags.writeable = False
         return constant
     return wrap(as_array(value))
+
+
+def operands(a: Any, b: Any) -> tuple[Tensor, Tensor]:
+    """A binary op's two operands as Tensors of one dtype: a number or array becomes a constant (``lift``),
+    and an integer or bool operand meeting a float one takes its dtype (``promote``)."""
+    if not isinstance(b, Tensor):
+        a = a if isinstance(a, Tensor) else Tensor(a)
+        b = lift(b, a)
+    elif not isinstance(a, Tensor):
+        a = lift(a, b)
+    if a.array.dtype is not b.array.dtype:
+        a, b = promote(a, b)
+    return a, b
+
+
+def promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
+    """PyTorch's rule where numpy's differs: int64 + float32 is float32 (numpy says float64)."""
+    kind_a, kind_b = a.array.dtype.kind, b.array.dtype.kind
+    if kind_a in "iub" and kind_b == "f":
+        a = wrap(a.array.astype(b.array.dtype))
+    elif kind_b in "iub" and kind_a == "f":
+        b = wrap(b.array.astype(a.array.dtype))
+    return a, b
 
 
 def operand(value: Any) -> Tensor:

@@ -11,6 +11,7 @@ import pytest
 
 import tensorgrad as tg
 from tensorgrad import nn
+from tensorgrad.nn import module as module_hooks
 from tensorgrad.nn.module import design_name
 
 
@@ -333,6 +334,50 @@ def test_forward_pre_hook_can_replace_inputs():
     layer = nn.Identity()
     layer.register_forward_pre_hook(lambda m, inputs: (inputs[0] + 1,))
     assert layer(tg.tensor([1.0])).item() == 2.0
+
+
+def test_global_module_hooks_run_around_every_module_before_its_own_hooks_and_are_removable():
+    model = nn.Sequential(nn.Dense(3, 2), nn.ReLU())
+    calls = []
+    model[0].register_forward_hook(lambda m, inputs, out: calls.append(("own", type(m).__name__)))
+    pre = module_hooks.register_module_forward_pre_hook(
+        lambda m, inputs: calls.append(("pre", type(m).__name__))
+    )
+    post = module_hooks.register_module_forward_hook(lambda m, inputs, out: calls.append(("post", out.shape)))
+    model(tg.ones(4, 3))
+    assert calls == [
+        ("pre", "Sequential"),
+        ("pre", "Dense"),
+        ("post", (4, 2)),
+        ("own", "Dense"),
+        ("pre", "ReLU"),
+        ("post", (4, 2)),
+        ("post", (4, 2)),
+    ]
+    pre.remove()
+    post.remove()
+    calls.clear()
+    model(tg.ones(4, 3))
+    assert calls == [("own", "Dense")]
+
+
+def test_an_always_called_global_forward_hook_runs_when_forward_raises_and_the_error_still_escapes():
+    class Broken(nn.Module):
+        def forward(self, x):
+            raise ValueError("boom")
+
+    seen = []
+    handle = module_hooks.register_module_forward_hook(
+        lambda m, inputs, out: seen.append((type(m).__name__, out)), always_call=True
+    )
+    plain = module_hooks.register_module_forward_hook(lambda m, inputs, out: seen.append("plain"))
+    try:
+        with pytest.raises(ValueError, match="boom"):
+            Broken()(tg.ones(1))
+    finally:
+        handle.remove()
+        plain.remove()
+    assert seen == [("Broken", None)]
 
 
 # ---------------------------------------------------------------------------- dtype

@@ -1,6 +1,6 @@
 """The graph machinery: Function nodes, grad mode, the backward engine and gradient checking."""
 
-from . import functional
+from . import functional, observers
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .engine import backward, grad
 from .function import Function
@@ -32,6 +32,7 @@ __all__ = [
     "is_grad_enabled",
     "is_inference_mode_enabled",
     "no_grad",
+    "observers",
     "set_detect_anomaly",
     "set_grad_enabled",
 ]

@@ -1,7 +1,8 @@
 """Anomaly detection: find the op whose backward produced NaN or inf, and where its forward was called.
 
 Inside ``with tg.detect_anomaly():`` every op remembers the ``file:line`` of the user code that called it,
-and the engine checks each gradient it computes. The first non-finite gradient raises ``AnomalyError``
+and each gradient the engine computes is checked: two observers (``autograd/observers.py``), in place
+exactly while anomaly mode is on. The first non-finite gradient raises ``AnomalyError``
 naming the op, which of its inputs got the bad gradient, and that ``file:line``. Off by default: it costs
 a stack walk per op and a finiteness check per gradient.
 """
@@ -14,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from . import observers
 from .grad_mode import ImmediateSwitch, ModeSwitch
 
 enabled = False
@@ -33,6 +35,9 @@ class detect_anomaly(ModeSwitch):
     def __init__(self, check_nan: bool = True) -> None:
         super().__init__(check_nan)
 
+    def changed(self) -> None:
+        _watch()
+
 
 class set_detect_anomaly(ImmediateSwitch):
     """Anomaly detection on or off: as a plain call (``tg.autograd.set_detect_anomaly(True)``, at once) or
@@ -42,6 +47,9 @@ class set_detect_anomaly(ImmediateSwitch):
 
     def __init__(self, mode: bool, check_nan: bool = True) -> None:
         super().__init__(mode)
+
+    def changed(self) -> None:
+        _watch()
 
 
 def is_anomaly_enabled() -> bool:
@@ -59,9 +67,15 @@ def caller_location() -> str:
     return f"{frame.f_code.co_filename}:{frame.f_lineno}"
 
 
-def check_gradients(node: Any, grads: tuple[Any, ...]) -> None:
-    """Raise ``AnomalyError`` if a gradient ``node``'s backward returned (Tensors or None) is not finite."""
-    for position, grad in enumerate(grads):
+def note_location(node: Any) -> None:
+    """Observer of new nodes: where in the user's code the op was called."""
+    node.location = caller_location()
+
+
+def check_gradients(node: Any, grad_output: Any, grad_inputs: tuple[Any, ...]) -> None:
+    """Observer of backward steps: raise ``AnomalyError`` if a gradient ``node``'s backward returned
+    (Tensors or None) is not finite."""
+    for position, grad in enumerate(grad_inputs):
         if grad is None:
             continue
         array = grad.array
@@ -71,3 +85,9 @@ def check_gradients(node: Any, grads: tuple[Any, ...]) -> None:
                 f"{node.name} backward returned {kind} values in the gradient for its input {position} "
                 f"(shape {array.shape}); that {node.name} was called at {node.location}"
             )
+
+
+def _watch() -> None:
+    """Put anomaly mode's observers in place while it is on, and take them out when it is off."""
+    observers.watch(observers.created, note_location, enabled)
+    observers.watch(observers.ran, check_gradients, enabled)

@@ -42,7 +42,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..tensor import Tensor, wrap
-from . import anomaly, function, grad_mode
+from . import function, grad_mode, observers
 from .function import Function, NodeName
 
 _new = object.__new__
@@ -79,9 +79,9 @@ def apply_with_ctx(cls: type[Function], *args: Any, **kwargs: Any) -> Any:
     ctx.inputs = tuple(a for a in args if isinstance(a, Tensor))
     ctx.tensor_positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
     ctx.output_meta = tuple((o.shape, o.dtype) if isinstance(o, Tensor) else None for o in items)
-    ctx.scope = function.module_scope
-    if anomaly.enabled:
-        ctx.location = anomaly.caller_location()
+    ctx.scope = observers.scope
+    if observers.created:
+        observers.notify_created(ctx)
     if len(items) == 1:
         ctx.sequence = next(function._sequence)
         ctx.output_nodes = None

@@ -8,6 +8,10 @@
    node's inputs, and those are added to what the inputs have gathered so far.
 3. Leaves: their gradient for this pass runs through their hooks and is added into ``.grad``.
 
+The loop in ``_propagate`` is the whole idea; everything else is a named step beside it: ``_arrived``
+(hooks, ``retain_grad``, ``grad``'s targets), ``_check_runnable`` (a released graph, in-place changes) and
+the ``observers.ran`` that watch each step (anomaly mode, ``tg.viz.record_backward``).
+
 Without ``retain_graph`` each node releases what it saved once its backward has run; the structure
 (``node.inputs``) stays, so the graph can still be drawn. ``create_graph`` runs the backward formulas with
 grad mode on, so the gradients themselves have a graph and can be differentiated again.
@@ -22,11 +26,13 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor, as_array, wrap
-from . import anomaly, function, grad_mode
+from . import function, grad_mode, observers
 
-#: when set (by ``tg.viz.record_backward()``), each node keeps the gradient it received and the ones it passed
-#: on (``node.grad_output``, ``node.grad_inputs``), so the backward pass can be drawn with its values
-record_gradients = False
+_NO_GRAPH = (
+    "backward: this tensor does not require grad, so it has no graph to differentiate. Create the inputs "
+    "with requires_grad=True (e.g. tg.tensor(x, requires_grad=True)) and make sure the computation did not "
+    "run under tg.no_grad()."
+)
 
 
 def backward(
@@ -36,42 +42,17 @@ def backward(
     create_graph: bool = False,
     inputs: Tensor | Sequence[Tensor] | None = None,
 ) -> None:
-    """Add d(root)/d(leaf) (times ``grad_tensors``) into ``leaf.grad`` for every leaf that requires grad
-    (``tg.autograd.backward``; ``t.backward()`` is this for one root). Several roots add up: their gradients
-    are summed, each weighted by its ``grad_tensors`` entry. With ``inputs`` only those tensors get a
-    ``.grad``."""
+    """Add d(root)/d(leaf) into ``leaf.grad`` for each leaf (``t.backward()`` is this for one root). Several
+    roots add up, each weighted by its ``grad_tensors`` entry; with ``inputs`` only those get a ``.grad``."""
     roots = [tensors] if isinstance(tensors, Tensor) else list(tensors)
-    for root in roots:
-        if not root.requires_grad:
-            raise RuntimeError(
-                "backward: this tensor does not require grad, so it has no graph to differentiate. Create "
-                "the inputs with requires_grad=True (e.g. tg.tensor(x, requires_grad=True)) and make sure "
-                "the computation did not run under tg.no_grad()."
-            )
-    seeds = [_seed(t, w, "backward") for t, w in zip(roots, _weights(roots, grad_tensors, "backward"))]
+    if not all(root.requires_grad for root in roots):
+        raise RuntimeError(_NO_GRAPH)
+    seeds = _seeds(roots, grad_tensors, "backward")
+    targets = None if inputs is None else set(_tensors(inputs))
     retain = create_graph if retain_graph is None else retain_graph
-    chosen = None if inputs is None else ([inputs] if isinstance(inputs, Tensor) else list(inputs))
-    targets = None if chosen is None else {id(t) for t in chosen}
-    leaves, grads = _propagate(roots, seeds, retain, create_graph, targets)
-    if chosen is not None:
-        leaves = [t for t in chosen if id(t) in grads]
-    with grad_mode.set_grad_enabled(create_graph):
-        # arrays that already have an owner: the caller's gradient, and what earlier leaves took
-        owned = {id(_owner(seed.array)) for seed in seeds}
-        for leaf in leaves:
-            g = _leaf_gradient(leaf, grads[id(leaf)])
-            if leaf.grad is not None:
-                leaf.grad = leaf.grad + g
-                continue
-            owner = _owner(g.array)
-            if not create_graph and (id(owner) in owned or not g.array.flags.writeable):
-                # the graph can hand one array (or views of it) to several leaves, and broadcasting
-                # gives read-only views: each leaf gets its own writable .grad, so in-place updates
-                # of one (clipping, zeroing) never touch another
-                g = wrap(g.array.copy())
-                owner = g.array
-            owned.add(id(owner))
-            leaf.grad = g
+    with grad_mode.set_grad_enabled(create_graph):  # the backward formulas record a graph only for this
+        grads = _propagate(roots, seeds, retain, targets)
+        _accumulate(grads, seeds, create_graph)
 
 
 def grad(
@@ -88,9 +69,7 @@ def grad(
     gradients that can be differentiated again. An input the outputs do not depend on raises unless
     ``allow_unused=True``, which gives ``None`` for it.
     """
-    outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
-    ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    weights = _weights(outs, grad_outputs, "grad")
+    outs, ins = _tensors(outputs), _tensors(inputs)
     for i, t in enumerate(ins):
         if not isinstance(t, Tensor) or not t.requires_grad:
             raise RuntimeError(f"grad: input {i} does not require grad, so it has no gradient")
@@ -99,103 +78,115 @@ def grad(
             raise RuntimeError(
                 f"grad: output {i} does not require grad: it does not depend on any input that requires grad"
             )
-    seeds = [_seed(t, w, "grad") for t, w in zip(outs, weights)]
+    seeds = _seeds(outs, grad_outputs, "grad")
     retain = create_graph if retain_graph is None else retain_graph
-    _, grads = _propagate(outs, seeds, retain, create_graph, targets={id(t) for t in ins})
-    result = []
+    with grad_mode.set_grad_enabled(create_graph):
+        grads = _propagate(outs, seeds, retain, targets=set(ins))
     for i, t in enumerate(ins):
-        g = grads.get(id(t))
-        if g is None and not allow_unused:
+        if t not in grads and not allow_unused:
             raise RuntimeError(
                 f"grad: input {i} (shape {t.shape}) was not used to compute the outputs; "
                 "pass allow_unused=True to get None for it"
             )
-        result.append(g)
-    return tuple(result)
+    return tuple(grads.get(t) for t in ins)
 
 
 def _propagate(
-    roots: list[Tensor],
-    seeds: list[Tensor],
-    retain_graph: bool,
-    create_graph: bool,
-    targets: set[int] | None,
-) -> tuple[list[Tensor], dict[int, Tensor]]:
-    """Run the chain rule from ``roots``. Returns the leaves reached and the gradients by ``id``.
-
-    With ``targets`` (ids of the tensors ``grad`` asks about) only the part of the graph that leads to a
-    target is run, and the gradients of those targets are kept even when they are not leaves.
-    """
-    useful = None if targets is None else _leading_to(roots, targets)
-    grads: dict[int, Tensor] = {}  # the gradients gathered for leaves (and for targets, by id)
-    leaves: list[Tensor] = []
-    # non-leaf tensors waiting for their turn, latest-created first: every tensor computed from t was
-    # created after t, so when t comes out of this heap its gradient (gathered on its node) is complete
-    pending: list[tuple[int, Tensor]] = []
-    check = anomaly.enabled
-    record = record_gradients
-    modified = function.last_modification
-    step = 0
+    roots: list[Tensor], seeds: list[Tensor], retain_graph: bool, targets: set[Tensor] | None = None
+) -> dict[Tensor, Tensor]:
+    """The chain rule, from ``roots`` back to the leaves: each leaf's gradient (with ``targets``, each
+    target's, running only the part of the graph that leads to one)."""
+    grads: dict[Tensor, Tensor] = {}
+    pending: list[tuple[int, Tensor]] = []  # inner tensors that have a gradient, latest-created first
+    wanted = None if targets is None else _leading_to(roots, targets)
+    watchers, modified, step = tuple(observers.ran), function.last_modification, 0
     try:
-        with grad_mode.set_grad_enabled(create_graph):
-            for root, seed in zip(roots, seeds):
-                _gather(grads, leaves, pending, root, seed)
-            while pending:
-                t = heappop(pending)[1]
-                node = t._node
-                g = node.gathered
-                node.gathered = None
-                if t._hooks:
-                    g = _run_hooks(t, g)
-                if useful is not None:
-                    if id(t) in targets:
-                        grads[id(t)] = g
-                        if not any(id(x) in useful for x in node.inputs):
-                            continue  # no other target behind this one: its node is not run (nor freed)
-                elif t._retain_grad:
-                    t.grad = g if t.grad is None else t.grad + g
-                if node.saved is None:
-                    raise RuntimeError(
-                        f"backward: trying to go through the graph a second time (at {node.name}); what "
-                        "it saved was released after the first backward. Pass retain_graph=True to the "
-                        "first backward if you need to go through the graph again, or recompute the "
-                        "forward pass."
-                    )
-                if modified > node.sequence:  # something changed in place since this node was made
-                    _check_unmodified(t, node)
-                step += 1
-                node.order = step
-                input_grads = node.backward(g)
-                if check:
-                    anomaly.check_gradients(node, input_grads)
-                if record:
-                    node.grad_output, node.grad_inputs = g, tuple(input_grads)
-                elif node.grad_inputs is not None:  # an earlier recorded pass: its gradients are stale now
-                    node.grad_output = node.grad_inputs = None
-                for x, gx in zip(node.inputs, input_grads):
-                    if gx is not None and x.requires_grad and (useful is None or id(x) in useful):
-                        _gather(grads, leaves, pending, x, gx)
-                if not retain_graph:
-                    node.saved = None
+        for root, seed in zip(roots, seeds):
+            _gather(grads, pending, root, seed)
+        while pending:
+            t = heappop(pending)[1]  # all that was computed from t came later: t's gradient is complete
+            node = t._node
+            g, node.gathered = node.gathered, None
+            if t._hooks or t._retain_grad or wanted is not None:
+                g = _arrived(t, g, grads, targets, wanted)  # hooks, retain_grad(), grad()'s targets
+                if g is None:
+                    continue
+            if node.saved is None or modified > node.sequence:
+                _check_runnable(t, node)  # released by an earlier backward, or changed in place since
+            step += 1
+            node.order = step
+            input_grads = node.backward(g)  # d(root)/d(input), from d(root)/d(output) and the saved values
+            for watch in watchers:
+                watch(node, g, input_grads)
+            for x, gx in zip(node.inputs, input_grads):
+                if gx is not None and x.requires_grad and (wanted is None or x in wanted):
+                    _gather(grads, pending, x, gx)
+            if not retain_graph:
+                node.saved = None
     finally:
         for _, t in pending:  # only left over when an error stopped the pass
             t._node.gathered = None
-    return leaves, grads
+    return grads
 
 
-def _weights(outs: list[Tensor], given: Any, op: str) -> list[Any]:
-    """One gradient weight per output (None: the output must be a scalar)."""
-    if given is None or isinstance(given, (Tensor, np.ndarray, float, int)):
-        weights = [given] * len(outs) if given is None else [given]
+def _gather(grads: dict[Tensor, Tensor], pending: list[tuple[int, Tensor]], x: Tensor, g: Tensor) -> None:
+    """Add ``g`` to what ``x`` has gathered: a leaf's in ``grads``, an inner tensor's on its node."""
+    node = x._node
+    if node is None:
+        grads[x] = grads[x] + g if x in grads else g
+    elif node.gathered is None:
+        node.gathered = g
+        heappush(pending, (-node.sequence, x))
     else:
-        weights = list(given)
-    if len(weights) != len(outs):
-        raise ValueError(f"{op}: got {len(outs)} outputs but {len(weights)} gradients for them")
-    return weights
+        node.gathered = node.gathered + g
 
 
-def _check_unmodified(output: Tensor, node: function.Function) -> None:
-    """The node's inputs and output must hold what they held when it ran: its formula reads them."""
+def _accumulate(grads: dict[Tensor, Tensor], seeds: list[Tensor], create_graph: bool) -> None:
+    """Add each leaf's gradient into its ``.grad``. The graph can hand one array (or views of it) to several
+    leaves, and broadcasting gives read-only views: each leaf gets its own writable ``.grad``, so changing
+    one in place (clipping, zeroing) never touches another or the caller's gradient."""
+    owned = {id(_owner(seed.array)) for seed in seeds}  # arrays that already have an owner
+    for leaf, g in grads.items():
+        if leaf._hooks and leaf._node is None:  # an inner tensor (``inputs=``) ran its hooks on the way
+            g = _run_hooks(leaf, g)
+        g = g if g.dtype == leaf.dtype else g.astype(leaf.dtype)
+        if leaf.grad is not None:
+            leaf.grad = leaf.grad + g
+        elif create_graph or (g.array.flags.writeable and id(_owner(g.array)) not in owned):
+            owned.add(id(_owner(g.array)))
+            leaf.grad = g
+        else:  # shared with another leaf or the caller, or a read-only broadcast view: a copy of its own
+            leaf.grad = wrap(g.array.copy())
+
+
+def _arrived(
+    t: Tensor, g: Tensor, grads: dict[Tensor, Tensor], targets: set[Tensor] | None, wanted: set[Tensor] | None
+) -> Tensor | None:
+    """An inner tensor's gradient is complete: its hooks may replace it; ``grad`` keeps it when ``t`` is one
+    of its targets, and stops there (returns None) when no other target lies behind ``t``; after
+    ``t.retain_grad()`` backward adds it into ``t.grad``. Returns the gradient to pass on."""
+    if t._hooks:
+        g = _run_hooks(t, g)
+    if wanted is None:
+        if t._retain_grad:
+            t.grad = g if t.grad is None else t.grad + g
+    elif t in targets:  # type: ignore[operator]
+        grads[t] = g
+        if not any(x in wanted for x in t._node.inputs):
+            return None
+    return g
+
+
+def _check_runnable(output: Tensor, node: function.Function) -> None:
+    """Refuse to run a node's backward when what it saved was released, or when its inputs or output
+    changed in place after it ran: its formula reads them."""
+    if node.saved is None:
+        raise RuntimeError(
+            f"backward: trying to go through the graph a second time (at {node.name}); what "
+            "it saved was released after the first backward. Pass retain_graph=True to the "
+            "first backward if you need to go through the graph again, or recompute the "
+            "forward pass."
+        )
     for i, x in enumerate((*node.inputs, output)):
         if getattr(x, "_modified_at", -1) > node.sequence:
             which = f"input {i}" if i < len(node.inputs) else "the output"
@@ -207,41 +198,26 @@ def _check_unmodified(output: Tensor, node: function.Function) -> None:
             )
 
 
-def _gather(
-    grads: dict[int, Tensor], leaves: list[Tensor], pending: list[tuple[int, Tensor]], x: Tensor, g: Tensor
-) -> None:
-    """Add ``g`` to what ``x`` has gathered: on its node for inner tensors (which join the heap when they
-    receive their first gradient), in ``grads`` for leaves."""
-    node = x._node
-    if node is not None:
-        if node.gathered is None:
-            node.gathered = g
-            heappush(pending, (-node.sequence, x))
-        else:
-            node.gathered = node.gathered + g
-    elif id(x) in grads:
-        grads[id(x)] = grads[id(x)] + g
-    else:
-        grads[id(x)] = g
-        leaves.append(x)
+def _tensors(given: Tensor | Sequence[Tensor]) -> list[Tensor]:
+    return [given] if isinstance(given, Tensor) else list(given)
 
 
-def _leading_to(roots: list[Tensor], targets: set[int]) -> set[int]:
-    """Ids of the tensors reachable from ``roots`` from which some target can be reached."""
-    reached: dict[int, Tensor] = {}
+def _leading_to(roots: list[Tensor], targets: set[Tensor]) -> set[Tensor]:
+    """The tensors reachable from ``roots`` from which some target can be reached."""
+    reached: set[Tensor] = set()
     stack = list(roots)
     while stack:
         t = stack.pop()
-        if id(t) in reached:
+        if t in reached:
             continue
-        reached[id(t)] = t
+        reached.add(t)
         if t._node is not None:
             stack.extend(x for x in t._node.inputs if x.requires_grad)
-    useful = {key for key in targets if key in reached}
-    inner = sorted((t for t in reached.values() if t._node is not None), key=lambda t: t._node.sequence)
+    useful = targets & reached
+    inner = sorted((t for t in reached if t._node is not None), key=lambda t: t._node.sequence)
     for t in inner:  # inputs before outputs
-        if id(t) in useful or any(id(x) in useful for x in t._node.inputs):
-            useful.add(id(t))
+        if t in useful or any(x in useful for x in t._node.inputs):
+            useful.add(t)
     return useful
 
 
@@ -264,39 +240,42 @@ def _owner(array: np.ndarray) -> np.ndarray:
     return array if array.base is None else array.base
 
 
-def _leaf_gradient(leaf: Tensor, g: Tensor) -> Tensor:
-    if leaf._hooks and leaf._node is None:  # an inner tensor (``inputs=``) ran its hooks on the way
-        g = _run_hooks(leaf, g)
-    if g.shape != leaf.shape:
-        raise RuntimeError(
-            f"backward: internal error: the gradient for a leaf of shape {leaf.shape} has shape {g.shape}"
-        )
-    if g.dtype != leaf.dtype:
-        g = g.astype(leaf.dtype)
-    return g
-
-
-def _seed(root: Tensor, gradient: Any, op: str) -> Tensor:
-    """The starting gradient d(root)/d(root), checked against the root's shape."""
-    if gradient is None:
+def _seeds(roots: list[Tensor], given: Any, op: str) -> list[Tensor]:
+    """The gradient each root starts from: d(root)/d(root) = 1 for a scalar root, else the one given."""
+    if given is not None:
+        return _given_seeds(roots, given, op)
+    for root in roots:
         if root.size != 1:
-            raise RuntimeError(
-                f"{op}: the output has shape {root.shape}; without a gradient argument it must be a "
-                f"scalar. Reduce it first (e.g. loss.mean() or loss.sum()), or pass a gradient of shape "
-                f"{root.shape} (e.g. tg.ones_like(t))."
-            )
-        return wrap(np.ones(root.shape, dtype=root.dtype))
-    if isinstance(gradient, Tensor):
-        if gradient.shape != root.shape:
-            raise RuntimeError(
-                f"{op}: the gradient has shape {gradient.shape} but the output has shape {root.shape}; "
-                "they must match"
-            )
-        return gradient if gradient.dtype == root.dtype else gradient.astype(root.dtype)
-    array = as_array(gradient, dtype=root.dtype, copy=True)
+            raise RuntimeError(_NOT_SCALAR.format(op=op, shape=root.shape))
+    return [wrap(np.ones(root.shape, dtype=root.dtype)) for root in roots]
+
+
+_NOT_SCALAR = (
+    "{op}: the output has shape {shape}; without a gradient argument it must be a scalar. Reduce it first "
+    "(e.g. loss.mean() or loss.sum()), or pass a gradient of shape {shape} (e.g. tg.ones_like(t))."
+)
+
+
+def _given_seeds(roots: list[Tensor], given: Any, op: str) -> list[Tensor]:
+    """The gradients given for the roots (Tensors, arrays or numbers; one per root), checked."""
+    given = [given] if isinstance(given, (Tensor, np.ndarray, float, int)) else list(given)
+    if len(given) != len(roots):
+        raise ValueError(f"{op}: got {len(roots)} outputs but {len(given)} gradients for them")
+    return [
+        _seeds([root], None, op)[0] if gradient is None else _given_seed(root, gradient, op)
+        for root, gradient in zip(roots, given)
+    ]
+
+
+def _given_seed(root: Tensor, gradient: Any, op: str) -> Tensor:
+    """The gradient given for a root (a Tensor, array or number), checked against its shape."""
+    given = isinstance(gradient, Tensor)
+    array = gradient.array if given else as_array(gradient, dtype=root.dtype, copy=True)
     if array.shape != root.shape:
         raise RuntimeError(
             f"{op}: the gradient has shape {array.shape} but the output has shape {root.shape}; "
             "they must match"
         )
+    if given:
+        return gradient if gradient.dtype == root.dtype else gradient.astype(root.dtype)
     return wrap(array)

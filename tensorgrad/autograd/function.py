@@ -26,13 +26,14 @@ import functools
 import inspect
 import itertools
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 import numpy as np
 
 from ..tensor import Tensor, operand, wrap
-from . import anomaly, grad_mode
+from . import grad_mode, observers
 
 _new = object.__new__
 _sequence = itertools.count()
@@ -112,11 +113,6 @@ def mark_modified(t: Tensor) -> None:
     t._modified_at = last_modification = next(_sequence)
 
 
-#: the ``nn.Module`` calls under way, outermost first (kept by ``Module.__call__``): every node records the
-#: modules whose forward created it, so pictures can draw each module's ops together
-module_scope: tuple[Any, ...] = ()
-
-
 class Function:
     """Base class of graph nodes. Subclasses define ``forward`` and ``backward``."""
 
@@ -124,6 +120,8 @@ class Function:
     #: what backward needs beyond the inputs; ``None`` once released after backward
     saved: tuple[Any, ...] | None = ()
     inputs: tuple[Tensor, ...] = ()
+    #: the op's settings: the keyword arguments ``apply`` received (``axis=1``, ``window=...``)
+    params: Mapping[str, Any] = MappingProxyType({})
     #: creation order: an op's node always comes after the nodes of its inputs (a topological order)
     sequence: int = -1
     #: position in the engine's last backward pass (1 = first node whose backward ran)
@@ -131,11 +129,8 @@ class Function:
     location: str = "<unknown>"
     #: the gradient of this node's output gathered so far during a backward pass (None outside one)
     gathered: Tensor | None = None
-    #: the modules whose forward created this node, outermost first
+    #: what ``observers.scope`` held when this node was made (tg.viz: the modules whose forward made it)
     scope: tuple[Any, ...] = ()
-    #: what the last backward received and passed on, kept only while recording (``tg.viz.record_backward``)
-    grad_output: Tensor | None = None
-    grad_inputs: tuple[Tensor | None, ...] | None = None
     #: which of its op's outputs this node stands for (only a PyTorch-style Function has several)
     output_index: int = 0
 
@@ -162,6 +157,8 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
+        """Run ``forward`` on the inputs' arrays; if grad mode is on and an input requires grad, the result
+        is made by a new node of this class, which keeps the inputs and ``params`` for ``backward``."""
         fn = _new(cls)
         try:  # the common shapes of call spelled out: calls with * and ** unpacking are slower
             if params:
@@ -172,27 +169,34 @@ class Function:
                 data = fn.forward(inputs[0].array)
             else:
                 data = fn.forward(*[t.array for t in inputs])
-        except AttributeError:  # an input without .array: not a Tensor (or a bug inside forward)
-            if all(isinstance(t, Tensor) for t in inputs):
-                raise
-            # every op accepts array-likes (numpy arrays, lists, numbers) where it accepts a Tensor
-            return cls.apply(*map(operand, inputs), **params)
-        except (ValueError, IndexError, TypeError) as err:  # numpy's complaint, in the op's words
-            kind = next(k for k in (ValueError, IndexError, TypeError) if isinstance(err, k))
-            raise kind(cls.explain(err, inputs, params)) from None
+        except (AttributeError, ValueError, IndexError, TypeError) as err:
+            return cls._forward_failed(err, inputs, params)
         if grad_mode.enabled:
             for t in inputs:
-                if t.requires_grad:
+                if t.requires_grad:  # record: the result points at this node, the node at its inputs
                     out = wrap(data, True, fn)
                     fn.inputs = inputs
-                    fn.sequence = next(_sequence)
-                    fn.scope = module_scope
+                    if params:  # (the class's empty one otherwise: a dict per node slows long chains)
+                        fn.params = params
+                    fn.sequence, fn.scope = next(_sequence), observers.scope
                     if cls.save_output:
                         fn.output = weakref.ref(out)
-                    if anomaly.enabled:
-                        fn.location = anomaly.caller_location()
+                    if observers.created:
+                        observers.notify_created(fn)
                     return out
         return wrap(data)
+
+    @classmethod
+    def _forward_failed(cls, err: Exception, inputs: tuple[Any, ...], params: dict[str, Any]) -> Tensor:
+        """``forward`` raised: an input that is not a Tensor (every op accepts numpy arrays, lists and
+        numbers where it takes a Tensor) makes a retry with constants; numpy's complaint is said again in
+        the op's words (``explain``)."""
+        if isinstance(err, AttributeError):  # an input without .array (or a bug inside forward)
+            if all(isinstance(t, Tensor) for t in inputs):
+                raise err
+            return cls.apply(*map(operand, inputs), **params)
+        kind = next(k for k in (ValueError, IndexError, TypeError) if isinstance(err, k))
+        raise kind(cls.explain(err, inputs, params)) from None
 
     def forward(self, *arrays: np.ndarray, **params: Any) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} must define forward")
@@ -202,6 +206,12 @@ class Function:
 
     def output(self) -> Tensor | None:  # replaced per instance by a weakref when save_output is set
         raise RuntimeError(f"{type(self).__name__} does not keep its output (set save_output = True)")
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """A dict where tools keep what they learn about this node (PyTorch's ``grad_fn.metadata``):
+        ``tg.viz.record_backward()`` keeps the gradients of the backward pass here."""
+        return self.__dict__.setdefault("_metadata", {})
 
     @property
     def name(self) -> NodeName:

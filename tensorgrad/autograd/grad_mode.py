@@ -38,9 +38,14 @@ class ModeSwitch:
         module = sys.modules[self.module]
         self.previous.append(getattr(module, self.flag))
         setattr(module, self.flag, self.mode)
+        self.changed()
 
     def __exit__(self, *exc: object) -> None:
         setattr(sys.modules[self.module], self.flag, self.previous.pop())
+        self.changed()
+
+    def changed(self) -> None:
+        """Called after each change of the flag (anomaly mode puts its observers in place or out)."""
 
     def __call__(self, func: F) -> F:
         @functools.wraps(func)
@@ -65,14 +70,17 @@ class ImmediateSwitch(ModeSwitch):
         module = sys.modules[self.module]
         self.before = getattr(module, self.flag)
         setattr(module, self.flag, self.mode)
+        self.changed()
 
     def __enter__(self) -> None:
         module = sys.modules[self.module]
         self.previous.append(getattr(module, self.flag) if self.previous else self.before)
         setattr(module, self.flag, self.mode)
+        self.changed()
 
     def __call__(self, func: F) -> F:
         setattr(sys.modules[self.module], self.flag, self.before)  # a decorator switches per call only
+        self.changed()
         return super().__call__(func)
 
     def __copy__(self) -> ModeSwitch:

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..autograd import function as graph
+from ..autograd.function import mark_modified
 from ..device import as_device, check_device
 from ..tensor import Tensor, as_array, operand
 from .parameter import Parameter
@@ -31,11 +31,12 @@ ForwardPreHook = Callable[["Module", tuple[Any, ...]], Any]
 class RemovableHandle:
     """Returned by ``register_*_hook``: ``handle.remove()`` unregisters the hook."""
 
-    def __init__(self, hooks: dict[int, Any], key: int) -> None:
-        self._hooks, self._key = hooks, key
+    def __init__(self, hooks: dict[int, Any], key: int, *more: dict[int, Any]) -> None:
+        self._hooks, self._key = (hooks, *more), key
 
     def remove(self) -> None:
-        self._hooks.pop(self._key, None)
+        for hooks in self._hooks:
+            hooks.pop(self._key, None)
 
 
 class IncompatibleKeys(NamedTuple):
@@ -46,6 +47,28 @@ class IncompatibleKeys(NamedTuple):
 
 
 _hook_ids = iter(range(1 << 62))
+
+#: hooks on every module's forward, run before each module's own (PyTorch's global module hooks)
+_global_pre_hooks: dict[int, ForwardPreHook] = {}
+_global_hooks: dict[int, ForwardHook] = {}
+_always_called: dict[int, ForwardHook] = {}  # the forward hooks that also run when forward raises
+
+
+def register_module_forward_pre_hook(hook: ForwardPreHook) -> RemovableHandle:
+    """Call ``hook(module, inputs)`` before every module's forward (PyTorch's function of this name)."""
+    key = next(_hook_ids)
+    _global_pre_hooks[key] = hook
+    return RemovableHandle(_global_pre_hooks, key)
+
+
+def register_module_forward_hook(hook: ForwardHook, *, always_call: bool = False) -> RemovableHandle:
+    """Call ``hook(module, inputs, output)`` after every module's forward (PyTorch's function of this
+    name); with ``always_call=True`` also when forward raises (with ``output`` None)."""
+    key = next(_hook_ids)
+    _global_hooks[key] = hook
+    if always_call:
+        _always_called[key] = hook
+    return RemovableHandle(_global_hooks, key, _always_called)
 
 
 class Module:
@@ -83,22 +106,27 @@ class Module:
             if isinstance(arg, np.ndarray):  # layers accept numpy arrays, as every op does
                 args = tuple(operand(a) if isinstance(a, np.ndarray) else a for a in args)
                 break
-        outer = graph.module_scope
-        graph.module_scope = (*outer, self)  # the nodes made in forward record that this module made them
+        if self._forward_pre_hooks or self._forward_hooks or _global_pre_hooks or _global_hooks:
+            return self._call_with_hooks(args, kwargs)
+        return self.forward(*args, **kwargs)
+
+    def _call_with_hooks(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """``forward`` between its hooks: every module's (global) ones first, then this module's own. A hook
+        that returns a value replaces the inputs (pre-hooks) or the output."""
         try:
-            if self._forward_pre_hooks:
-                for hook in list(self._forward_pre_hooks.values()):
-                    result = hook(self, args)
-                    if result is not None:
-                        args = result if isinstance(result, tuple) else (result,)
+            for hook in (*_global_pre_hooks.values(), *self._forward_pre_hooks.values()):
+                result = hook(self, args)
+                if result is not None:
+                    args = result if isinstance(result, tuple) else (result,)
             out = self.forward(*args, **kwargs)
-            if self._forward_hooks:
-                for hook in list(self._forward_hooks.values()):
-                    result = hook(self, args, out)
-                    if result is not None:
-                        out = result
-        finally:
-            graph.module_scope = outer
+        except BaseException:
+            for hook in list(_always_called.values()):
+                hook(self, args, None)
+            raise
+        for hook in (*_global_hooks.values(), *self._forward_hooks.values()):
+            result = hook(self, args, out)
+            if result is not None:
+                out = result
         return out
 
     # ----------------------------------------------------------------- registration
@@ -393,7 +421,7 @@ class Module:
             )
         for key, value in values.items():
             own[key].array[...] = value
-            graph.mark_modified(own[key])  # a graph that used the old values can no longer backpropagate
+            mark_modified(own[key])  # a graph that used the old values can no longer backpropagate
         return IncompatibleKeys(missing, unexpected)
 
     # ----------------------------------------------------------------- printing

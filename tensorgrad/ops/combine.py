@@ -11,8 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function
-from ..tensor import Tensor, operand, wrap
-from .elementwise import _pair
+from ..tensor import Tensor, operand, operands, wrap
 from .linalg import matmul
 from .logic import logical_xor
 from .reduce import sum as reduce_sum
@@ -90,7 +89,7 @@ def tensordot(a: Any, b: Any, dims: Any = 2) -> Tensor:
     """sum over the paired dimensions of a[..., i, j] * b[i, j, ...]: ``dims=n`` pairs the last n dimensions
     of ``a`` with the first n of ``b``; ``dims=([1, 2], [1, 0])`` names the pairs. Computed as one matrix
     product of the two tensors permuted and reshaped (so its gradient is matmul's)."""
-    a, b = _pair(a, b)
+    a, b = operands(a, b)
     if isinstance(dims, Tensor):
         dims = dims.tolist()
     if isinstance(dims, (int, np.integer)):

@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function
-from ..tensor import Tensor, get_default_dtype
-from .elementwise import _pair, astype, where
+from ..tensor import Tensor, get_default_dtype, operands
+from .elementwise import astype, where
 from .norm import vector_norm
 from .reduce import sum as reduce_sum
 from .shape import broadcast_to, matrix_transpose, sum_to, unsqueeze
@@ -38,7 +38,7 @@ class _ClampMinStraight(Function):
 
 
 def _floats(x1: Any, x2: Any) -> tuple[Tensor, Tensor]:
-    a, b = _pair(x1, x2)
+    a, b = operands(x1, x2)
     if a.dtype.kind != "f":  # PyTorch computes integer (and bool) inputs in the default float dtype
         a, b = astype(a, get_default_dtype()), astype(b, get_default_dtype())
     return a, b

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function
-from ..tensor import Tensor, get_default_dtype, lift, operand, wrap
+from ..tensor import Tensor, get_default_dtype, lift, operand, operands, wrap
 from .shape import sum_to
 
 
@@ -289,7 +289,7 @@ class Cast(Function):
 # ---------------------------------------------------------------------------- functions
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """input + alpha * other, broadcasting (PyTorch's ``add``; ``alpha`` scales ``other``)."""
-    a, b = _pair(input, other)
+    a, b = operands(input, other)
     if alpha != 1:
         b = mul(b, alpha)
     return Add.apply(a, b)
@@ -297,7 +297,7 @@ def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
 
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """input - alpha * other, broadcasting (PyTorch's ``sub``)."""
-    a, b = _pair(input, other)
+    a, b = operands(input, other)
     if alpha != 1:
         b = mul(b, alpha)
     return Sub.apply(a, b)
@@ -305,7 +305,7 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
 
 def mul(input: Any, other: Any) -> Tensor:
     """input * other, broadcasting."""
-    a, b = _pair(input, other)
+    a, b = operands(input, other)
     return Mul.apply(a, b)
 
 
@@ -313,12 +313,12 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     """input / other, broadcasting. True division always gives floating point (integers divide in float32,
     as PyTorch); ``rounding_mode='trunc'`` or ``'floor'`` rounds the quotient (keeping integer dtypes, with
     gradient zero)."""
-    a, b = _pair(input, other)
+    a, b = operands(input, other)
     if rounding_mode is not None:
         from .math import rounded_div
 
         return rounded_div(a, b, rounding_mode)
-    if a.array.dtype.kind != "f":  # then b is not floating either (_pair): int / int is float32
+    if a.array.dtype.kind != "f":  # then b is not floating either (operands): int / int is float32
         dtype = get_default_dtype()
         a, b = wrap(a.array.astype(dtype)), wrap(b.array.astype(dtype))
     return Div.apply(a, b)
@@ -326,19 +326,19 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
 
 def pow(input: Any, exponent: Any) -> Tensor:
     """input ** exponent, broadcasting; both may be Tensors that require grad (``pow(2, t)`` works too)."""
-    a, b = _pair(input, exponent)
+    a, b = operands(input, exponent)
     return Pow.apply(a, b)
 
 
 def maximum(a: Any, b: Any) -> Tensor:
     """Elementwise maximum, broadcasting."""
-    a, b = _pair(a, b)
+    a, b = operands(a, b)
     return Maximum.apply(a, b)
 
 
 def minimum(a: Any, b: Any) -> Tensor:
     """Elementwise minimum, broadcasting."""
-    a, b = _pair(a, b)
+    a, b = operands(a, b)
     return Minimum.apply(a, b)
 
 
@@ -352,7 +352,7 @@ def where(condition: Any, x: Any = None, y: Any = None) -> Any:
         return tuple(wrap(i.astype(np.int64, copy=False)) for i in np.nonzero(np.atleast_1d(cond)))
     if cond.dtype != np.bool_:
         raise TypeError(f"where: the condition must be boolean, got dtype {cond.dtype}")
-    x, y = _pair(x, y)
+    x, y = operands(x, y)
     return Where.apply(x, y, cond=cond)
 
 
@@ -476,22 +476,3 @@ def compare(op: np.ufunc, a: Any, b: Any) -> Tensor:
         raise ValueError(
             f"{op.__name__}: shapes {np.shape(a_data)} and {np.shape(b_data)} do not broadcast"
         ) from None
-
-
-def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
-    """Both operands as Tensors; an integer or bool operand meeting a float one takes its dtype (PyTorch's
-    rule: int64 + float32 is float32, where numpy would say float64)."""
-    if isinstance(a, Tensor):
-        b = lift(b, a)
-    elif isinstance(b, Tensor):
-        a = lift(a, b)
-    else:
-        a = Tensor(a)
-        b = lift(b, a)
-    if a.array.dtype is not b.array.dtype:
-        kind_a, kind_b = a.array.dtype.kind, b.array.dtype.kind
-        if kind_a in "iub" and kind_b == "f":
-            a = wrap(a.array.astype(b.array.dtype))
-        elif kind_b in "iub" and kind_a == "f":
-            b = wrap(b.array.astype(a.array.dtype))
-    return a, b

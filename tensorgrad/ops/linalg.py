@@ -12,8 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function
-from ..tensor import Tensor, lift, operand
-from .elementwise import _pair
+from ..tensor import Tensor, lift, operand, operands
 from .shape import IndexAdd, broadcast_to, cat, getitem, normalize_axes, permute, reshape, sum_to, unsqueeze
 
 
@@ -39,7 +38,7 @@ class MatMul(Function):
 
 def matmul(input: Any, other: Any) -> Tensor:
     """Matrix product ``input @ other`` (numpy's ``matmul`` semantics; PyTorch's argument names)."""
-    a, b = _pair(input, other)
+    a, b = operands(input, other)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(
             f"matmul: both operands need at least 1 dimension, got shapes {a.shape} @ {b.shape}; "
@@ -118,7 +117,7 @@ def _check_dims(op: str, x: Tensor, ndim: int, name: str) -> None:
 
 def mm(input: Any, mat2: Any) -> Tensor:
     """The product of two matrices (2-D only; ``matmul`` broadcasts)."""
-    a, b = _pair(input, mat2)
+    a, b = operands(input, mat2)
     _check_dims("mm", a, 2, "input")
     _check_dims("mm", b, 2, "mat2")
     return matmul(a, b)
@@ -126,7 +125,7 @@ def mm(input: Any, mat2: Any) -> Tensor:
 
 def bmm(input: Any, mat2: Any) -> Tensor:
     """Batched matrix product: (b, n, m) @ (b, m, p) -> (b, n, p), without broadcasting."""
-    a, b = _pair(input, mat2)
+    a, b = operands(input, mat2)
     _check_dims("bmm", a, 3, "input")
     _check_dims("bmm", b, 3, "mat2")
     if a.shape[0] != b.shape[0]:
@@ -136,7 +135,7 @@ def bmm(input: Any, mat2: Any) -> Tensor:
 
 def mv(input: Any, vec: Any) -> Tensor:
     """Matrix times vector: (n, m) @ (m,) -> (n,)."""
-    a, b = _pair(input, vec)
+    a, b = operands(input, vec)
     _check_dims("mv", a, 2, "input")
     _check_dims("mv", b, 1, "vec")
     return matmul(a, b)
@@ -144,7 +143,7 @@ def mv(input: Any, vec: Any) -> Tensor:
 
 def dot(input: Any, other: Any) -> Tensor:
     """The inner product of two 1-D tensors of equal length: sum_i a_i b_i."""
-    a, b = _pair(input, other)
+    a, b = operands(input, other)
     _check_dims("dot", a, 1, "input")
     _check_dims("dot", b, 1, "other")
     return matmul(a, b)
@@ -152,7 +151,7 @@ def dot(input: Any, other: Any) -> Tensor:
 
 def outer(input: Any, vec2: Any) -> Tensor:
     """The outer product of two 1-D tensors: out[i, j] = a_i b_j."""
-    a, b = _pair(input, vec2)
+    a, b = operands(input, vec2)
     _check_dims("outer", a, 1, "input")
     _check_dims("outer", b, 1, "vec2")
     return reshape(a, (-1, 1)) * reshape(b, (1, -1))
@@ -167,7 +166,7 @@ def addmm(input: Any, mat1: Any, mat2: Any, *, beta: float = 1, alpha: float = 1
 
 def kron(input: Any, other: Any) -> Tensor:
     """The Kronecker product: out[i*m + k, ...] = a[i, ...] b[k, ...] (the shorter shape padded by ones)."""
-    a, b = _pair(input, other)
+    a, b = operands(input, other)
     ndim = max(a.ndim, b.ndim)
     a = reshape(a, (1,) * (ndim - a.ndim) + a.shape)
     b = reshape(b, (1,) * (ndim - b.ndim) + b.shape)
@@ -221,7 +220,7 @@ def trace(input: Any) -> Tensor:
 def cross(input: Any, other: Any, dim: int | None = None) -> Tensor:
     """The cross product of 3-vectors along ``dim`` (PyTorch's default: the first dimension of size 3;
     ``torch.linalg.cross`` uses -1), the operands broadcast together."""
-    a, b = _pair(input, other)
+    a, b = operands(input, other)
     shape = np.broadcast_shapes(a.shape, b.shape)
     if dim is None:
         dim = next((i for i, n in enumerate(shape) if n == 3), None)

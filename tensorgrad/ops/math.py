@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function
-from ..tensor import Tensor, get_default_dtype, operand, wrap
-from .elementwise import _Binary, _pair, clip, exp, log, sigmoid, sqrt
+from ..tensor import Tensor, get_default_dtype, operand, operands, wrap
+from .elementwise import _Binary, clip, exp, log, sigmoid, sqrt
 from .shape import sum_to
 
 
@@ -477,33 +477,33 @@ def square(input: Any) -> Tensor:
 
 def atan2(input: Any, other: Any) -> Tensor:
     """The angle of the point (other, input) in (-pi, pi], broadcasting."""
-    return Atan2.apply(*_pair(input, other))
+    return Atan2.apply(*operands(input, other))
 
 
 def hypot(input: Any, other: Any) -> Tensor:
     """sqrt(input^2 + other^2), broadcasting."""
-    return Hypot.apply(*_pair(input, other))
+    return Hypot.apply(*operands(input, other))
 
 
 def remainder(input: Any, other: Any) -> Tensor:
     """Python's %: input - floor(input / other) * other, with the sign of ``other``."""
-    return Remainder.apply(*_pair(input, other))
+    return Remainder.apply(*operands(input, other))
 
 
 def fmod(input: Any, other: Any) -> Tensor:
     """C's fmod: input - trunc(input / other) * other, with the sign of ``input``."""
-    return Fmod.apply(*_pair(input, other))
+    return Fmod.apply(*operands(input, other))
 
 
 def floor_divide(input: Any, other: Any) -> Tensor:
     """input // other, rounded down (Python's //). Not differentiable, as in PyTorch: no graph is recorded."""
-    a, b = _pair(input, other)
+    a, b = operands(input, other)
     return wrap(_rounded_quotient(a.array, b.array, "floor"))
 
 
 def lerp(input: Any, end: Any, weight: Any) -> Tensor:
     """input + weight * (end - input), broadcasting all three; ``weight`` may be a number or a Tensor."""
-    a, b = _pair(input, end)
+    a, b = operands(input, end)
     w = weight if isinstance(weight, Tensor) else wrap(np.asarray(weight, dtype=a.dtype))
     if a.dtype.kind != "f":
         raise TypeError(f"lerp: input and end must be floating point, got {a.dtype}")
@@ -565,12 +565,12 @@ class LogAddExp(_Binary):
 
 def xlogy(input: Any, other: Any) -> Tensor:
     """input * log(other), 0 where input = 0 (PyTorch's ``xlogy``), broadcasting; integers give float32."""
-    return XLogY.apply(*_pair(input, other))
+    return XLogY.apply(*operands(input, other))
 
 
 def logaddexp(input: Any, other: Any) -> Tensor:
     """log(exp(input) + exp(other)) without overflow, broadcasting."""
-    return LogAddExp.apply(*_pair(input, other))
+    return LogAddExp.apply(*operands(input, other))
 
 
 def frac(input: Any) -> Tensor:

@@ -29,39 +29,21 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from ..autograd import engine
 from ..autograd.function import Function
 from ..nn.module import Module, design_name
 from ..tensor import Tensor
 from . import labels
 from .picture import GraphPicture
+from .recording import gradients
 
 SHOW_VALUES = ("auto", "values", "stats", "none")
 COLOR_BY = (None, "grad_norm")
 RANKDIRS = ("LR", "RL", "TB", "BT")
-#: attributes of a node that are the engine's bookkeeping, not the op's settings
-_BOOKKEEPING = {
-    "inputs",
-    "saved",
-    "sequence",
-    "order",
-    "location",
-    "gathered",
-    "scope",
-    "grad_output",
-    "grad_inputs",
-    "output",
-    "count",
-    "normaliser",
-    "bounds",
-    "inner",
-}
 #: a left-to-right picture longer than this, in points (about 1870 pixels on a screen), wraps into rows
 ROW_LENGTH = 1400.0
 _WRAPPING = ("LR", "RL")
@@ -71,29 +53,6 @@ _EDGE_CHAR_WIDTH = 4.4  # the average width of a character of an arrow's label (
 _ROW_START, _ROW_END = 65.0, 190.0  # the room the connectors at a row's start and end take (with the label)
 _FILL = {"op": "#dbe9f6", "parameter": "#d9f0d3", "leaf": "#eeeeee", "module": "#e7e1ef"}
 _FORWARD_EDGE = "#555555"
-
-
-@contextmanager
-def record_backward() -> Iterator[None]:
-    """Keep every gradient of the backward passes run inside this block, for ``draw_graph``.
-
-    Each node then holds the gradient its output received (``node.grad_output``) and the gradients it passed
-    to its inputs (``node.grad_inputs``), until the graph itself is freed.
-
-    >>> import tensorgrad as tg
-    >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
-    >>> y = (x * x).sum()
-    >>> with tg.viz.record_backward():
-    ...     y.backward()
-    >>> y._node.grad_output.item()
-    1.0
-    """
-    previous = engine.record_gradients
-    engine.record_gradients = True
-    try:
-        yield
-    finally:
-        engine.record_gradients = previous
 
 
 def draw_graph(
@@ -234,7 +193,7 @@ class _Drawing:
         self.group_modules = group_modules
         # id (or a collapsed box's key) -> about how wide its box is drawn, in points
         self.widths: dict[Any, float] = {}
-        self.recorded = any(t._node is not None and t._node.grad_output is not None for t in tensors)
+        self.recorded = any(t._node is not None and gradients(t._node) is not None for t in tensors)
         self.ran_backward = any(t._node is not None and t._node.order is not None for t in tensors)
         self.outputs = {id(t._node): t for t in tensors if t._node is not None}  # node id -> its output
         self.consumers: dict[int, list[Function]] = defaultdict(list)
@@ -249,9 +208,8 @@ class _Drawing:
         recorded backward pass delivered to its node."""
         if t.grad is not None:
             return t.grad.array
-        if t._node is not None and t._node.grad_output is not None:
-            return t._node.grad_output.array
-        return None
+        recorded = None if t._node is None else gradients(t._node)
+        return None if recorded is None else recorded[0].array
 
     def name_of(self, t: Tensor) -> str:
         if id(t) in self.names:
@@ -425,7 +383,8 @@ class _Drawing:
 
     def edge_label(self, node: Function, i: int, x: Tensor) -> str:
         parts = [f"#{node.order}" if node.order is not None else "#?"]
-        g = node.grad_inputs[i] if node.grad_inputs is not None else None
+        recorded = gradients(node)
+        g = recorded[1][i] if recorded is not None else None
         if g is not None:
             parts.append(f"{tuple(g.shape)} ‖g‖ {labels.number(labels.norm(g.array))}")
         else:
@@ -601,11 +560,9 @@ class _Drawing:
 
 
 def _attributes(node: Function) -> list[str]:
-    """The op's settings worth showing (``axis=1``, ``stride=(2, 2)``), from its own attributes."""
+    """The op's settings worth showing (``axis=1``, ``stride=(2, 2)``): what its ``apply`` received."""
     shown = []
-    for name, value in vars(node).items():
-        if name in _BOOKKEEPING or name.startswith("_"):
-            continue
+    for name, value in node.params.items():
         if hasattr(value, "_asdict"):  # a named tuple of settings (the conv window): its fields
             shown.extend(filter(None, (labels.attribute_text(k, v) for k, v in value._asdict().items())))
             continue

@@ -82,10 +82,10 @@ def norm(array: np.ndarray) -> float:
 
 def attribute_text(name: str, value: Any) -> str | None:
     """``name=value`` for an op attribute worth showing (numbers, strings, slices, small tuples of them),
-    else None."""
+    else None. A flag is shown only when it is on (``keepdims=True``), as a command line lists its flags."""
     if isinstance(value, str):
         return f"{name}={value}"
-    if value is None:
+    if value is None or (isinstance(value, (bool, np.bool_)) and not value):
         return None
     if isinstance(value, tuple) and len(value) <= 8:  # a longer tuple is data, not a setting
         parts = [_item_text(v) for v in value]

@@ -11,9 +11,15 @@ import os
 from pathlib import Path
 from typing import Any
 
-import graphviz
-
 from ..files import atomic_write
+
+try:
+    import graphviz
+except ImportError as error:  # the Python package (a dependency of tensorgrad's), not the `dot` program
+    raise ImportError(
+        "tensorgrad.viz.draw_graph needs the graphviz Python package: pip install graphviz "
+        "(and, to render pictures, Graphviz's `dot` program)"
+    ) from error
 
 #: the file suffixes ``save`` understands; ``.dot`` and ``.gv`` write the DOT source itself
 FORMATS = ("svg", "png", "pdf", "dot", "gv")
