@@ -992,25 +992,27 @@ class Tensor:
 
     def var(
         self,
+        dim: Any = None,
+        unbiased: Any = None,
+        keepdim: Any = None,
+        *,
+        correction: Any = None,
         axis: Any = None,
         keepdims: builtins.bool = False,
-        *,
-        correction: int = 1,
-        dim: Any = None,
-        keepdim: Any = None,
     ) -> Tensor:
-        return ops.var(self, axis, keepdims, correction=correction, dim=dim, keepdim=keepdim)
+        return ops.var(self, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims)
 
     def std(
         self,
+        dim: Any = None,
+        unbiased: Any = None,
+        keepdim: Any = None,
+        *,
+        correction: Any = None,
         axis: Any = None,
         keepdims: builtins.bool = False,
-        *,
-        correction: int = 1,
-        dim: Any = None,
-        keepdim: Any = None,
     ) -> Tensor:
-        return ops.std(self, axis, keepdims, correction=correction, dim=dim, keepdim=keepdim)
+        return ops.std(self, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims)
 
     def max(
         self, axis: Any = None, keepdims: builtins.bool = False, *, dim: Any = None, keepdim: Any = None

@@ -473,11 +473,28 @@ def test_var_std_match_numpy_ddof_equal_to_correction_default_one(name, correcti
     kwargs = {} if correction is None else {"correction": correction}
     ddof = 1 if correction is None else correction
     expected = getattr(np, name)(x_np, axis=axis, keepdims=keepdims, ddof=ddof)
-    for out in (getattr(x, name)(axis, keepdims, **kwargs), getattr(tg, name)(x, axis, keepdims, **kwargs)):
+    kwargs["keepdims"] = keepdims
+    for out in (getattr(x, name)(axis=axis, **kwargs), getattr(tg, name)(x, axis=axis, **kwargs)):
         assert out.shape == np.shape(expected)
         np.testing.assert_allclose(out.numpy(), expected, rtol=1e-12, atol=1e-12)
-    assert tg.gradcheck(lambda t: getattr(t, name)(axis, keepdims, **kwargs), (x,))
-    grad_of_sum(lambda t: getattr(t, name)(axis, keepdims, **kwargs), x)
+    assert tg.gradcheck(lambda t: getattr(t, name)(axis=axis, **kwargs), (x,))
+    grad_of_sum(lambda t: getattr(t, name)(axis=axis, **kwargs), x)
+
+
+@pytest.mark.parametrize("name", ["var", "std"])
+def test_var_std_positional_arguments_mean_pytorchs_dim_unbiased_keepdim(name):
+    """``x.var(1, False)`` is PyTorch's population variance (unbiased=False), never numpy's keepdims."""
+    x_np = uniform(3, (3, 4))
+    x = leaf(x_np)
+    population = getattr(np, name)(x_np, axis=1, ddof=0)
+    np.testing.assert_allclose(getattr(x, name)(1, False).numpy(), population, rtol=1e-12)
+    np.testing.assert_allclose(getattr(tg, name)(x, 1, False, True).numpy(), population[:, None], rtol=1e-12)
+    np.testing.assert_allclose(getattr(x, name)(False).numpy(), getattr(np, name)(x_np, ddof=0), rtol=1e-12)
+    np.testing.assert_allclose(
+        getattr(x, name)(1).numpy(), getattr(np, name)(x_np, axis=1, ddof=1), rtol=1e-12
+    )
+    with pytest.raises(TypeError, match="unbiased .* or correction, not both"):
+        getattr(x, name)(1, False, correction=0)
 
 
 def test_amax_amin_and_the_full_max_split_the_gradient_equally_between_tied_values():

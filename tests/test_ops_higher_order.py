@@ -193,7 +193,9 @@ def test_reduction_second_derivatives_for_every_axis_form(name, case, keepdims, 
 def test_var_std_second_derivatives(name, correction, case, keepdims, seed):
     shape, axis = case
     x = leaf(uniform(seed, shape))
-    assert tg.gradgradcheck(lambda t: getattr(t, name)(axis, keepdims, correction=correction), (x,))
+    assert tg.gradgradcheck(
+        lambda t: getattr(t, name)(axis=axis, keepdims=keepdims, correction=correction), (x,)
+    )
 
 
 @pytest.mark.parametrize(

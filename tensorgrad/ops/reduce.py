@@ -180,16 +180,24 @@ def mean(
 
 def var(
     x: Tensor,
+    dim: Any = None,
+    unbiased: bool | None = None,
+    keepdim: bool | None = None,
+    *,
+    correction: int | None = None,
     axis: Any = None,
     keepdims: bool = False,
-    *,
-    correction: int = 1,
-    dim: Any = None,
-    keepdim: bool | None = None,
 ) -> Tensor:
-    """Variance: sum (x - mean)^2 / (N - correction). ``correction=1`` (PyTorch's default) is unbiased;
-    ``correction=0`` is numpy's default ``ddof=0``."""
+    """Variance: sum (x - mean)^2 / (N - correction), PyTorch's ``var(dim, unbiased, keepdim)``.
+    ``correction=1`` (the default) is unbiased; ``unbiased=False`` (PyTorch's older spelling) or
+    ``correction=0`` divides by N, numpy's default ``ddof=0``. numpy's ``axis=``/``keepdims=`` keywords work
+    too; positional arguments always mean PyTorch's (``x.var(1, False)`` divides by N, as in PyTorch)."""
     x = operand(x)
+    if isinstance(dim, bool) and unbiased is None:  # x.var(False): PyTorch's var(unbiased)
+        dim, unbiased = None, dim
+    if unbiased is not None and correction is not None:
+        raise TypeError("var: give unbiased (PyTorch's older spelling) or correction, not both")
+    correction = (1 if unbiased is None or unbiased else 0) if correction is None else correction
     axes = _axes_of(x, axis, dim, "var")
     count = int(np.prod([x.shape[i] for i in axes]))
     if count - correction <= 0:
@@ -203,15 +211,18 @@ def var(
 
 def std(
     x: Tensor,
+    dim: Any = None,
+    unbiased: bool | None = None,
+    keepdim: bool | None = None,
+    *,
+    correction: int | None = None,
     axis: Any = None,
     keepdims: bool = False,
-    *,
-    correction: int = 1,
-    dim: Any = None,
-    keepdim: bool | None = None,
 ) -> Tensor:
     """Standard deviation: the square root of ``var`` with the same arguments."""
-    return sqrt(var(x, axis, keepdims, correction=correction, dim=dim, keepdim=keepdim))
+    return sqrt(
+        var(x, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims)  # type: ignore[arg-type]
+    )
 
 
 class ValuesIndices(NamedTuple):
