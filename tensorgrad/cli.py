@@ -9,7 +9,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from .experiments.paths import BOUND
 from .experiments.xor import INPUTS, TARGETS, train_xor
@@ -126,6 +126,7 @@ def compare(args: argparse.Namespace) -> int:
     """Train one network with several optimizers on a data set; print a table, write curves and results."""
     from .experiments import compare as comparing
     from .experiments.datasets import load_dataset
+    from .experiments.language_models import LANGUAGE_MODELS
     from .experiments.models import MODELS
     from .experiments.optimizers import OPTIMIZERS
 
@@ -137,35 +138,89 @@ def compare(args: argparse.Namespace) -> int:
     except (FileNotFoundError, ImportError, OSError) as err:
         message = " ".join(str(err).split()).replace("Pass download=True", "Pass --download")
         raise CommandError(message) from None
-    build = MODELS[args.model]
+    text = split.vocab is not None  # characters: a language model, judged by perplexity and its samples
+    models = LANGUAGE_MODELS if text else MODELS
+    model_name = args.model or ("gpt" if text else "cnn")
+    epochs = args.epochs or (TEXT_EPOCHS if text else 20)
+    if model_name not in models:
+        raise CommandError(
+            f"--model {model_name} does not fit --dataset {args.dataset}: choose from {', '.join(models)}"
+        )
+    build = models[model_name]
+    make = (lambda: build(split.classes)) if text else (lambda: build(split.input_shape, split.classes))
     # built now so that an unsuitable model (the cnn on points) fails before training; drawn at the end
-    graph_model = build(split.input_shape, split.classes)
+    graph_model = make()
     print(
-        f"tensorgrad compare: the {args.model} on {split.name} ({split.description}; "
+        f"tensorgrad compare: the {model_name} on {split.name} ({split.description}; "
         f"{len(split.train)} train, "
-        f"{len(split.test)} test), {', '.join(names)}, {args.epochs} epochs, batch {args.batch_size}, "
+        f"{len(split.test)} test), {', '.join(names)}, {epochs} epochs, batch {args.batch_size}, "
         f"seed {args.seed}, the same initial weights for each"
     )
     result = comparing.compare_optimizers(
-        lambda: build(split.input_shape, split.classes),
+        make,
         split,
         names,
-        epochs=args.epochs,
+        epochs=epochs,
         seed=args.seed,
         batch_size=args.batch_size,
         lr=rates,
         progress=not args.quiet,
     )
-    result.info.update(dataset=split.name, model=args.model)
+    result.info.update(dataset=split.name, model=model_name)
     print()
     print(result.table())
     written = comparing.write_outputs(result, out, graph_model, split)
+    if text:
+        written += _language_report(result, split, model_name, out, args.seed)
     print()
     print(f"wrote to {out}/: {', '.join(path.name for path in written)}")
     if any(path.suffix == ".dot" for path in written):
         print(
             f"note: Graphviz's dot is not installed: render the backward pass with dot -Tsvg {out}/graph.dot"
         )
+    return 0
+
+
+#: epochs of ``compare --dataset names`` without --epochs (the gpt trains in under 3 minutes on 2 cores)
+TEXT_EPOCHS = 3
+
+
+def _language_report(result: Any, split: Any, model_name: str, out: Path, seed: int) -> list[Path]:
+    """Perplexity and samples per optimizer (printed and in samples.txt), and a checkpoint per optimizer
+    (model-<name>.npz) for ``tensorgrad sample``."""
+    from . import io
+    from .experiments import language_models as lm
+    from .files import atomic_write
+    from .random import Generator
+
+    samples, written = {}, []
+    for name, run in result.runs.items():
+        if run.model is None or run.diverged:
+            continue
+        samples[name] = lm.generate(run.model, split.vocab, n=8, generator=Generator().manual_seed(seed))
+        path = out / f"model-{name}.npz"
+        io.save(lm.checkpoint(model_name, run.model, split.vocab, name), path)
+        written.append(path)
+    report = lm.perplexity_table(result.runs, split.vocab, samples)
+    print()
+    print(report)
+    atomic_write(out / "samples.txt", (report + "\n").encode(), op="compare")
+    return [out / "samples.txt", *written]
+
+
+def sample(args: argparse.Namespace) -> int:
+    """Print names a trained language model generates, from a checkpoint ``compare --dataset names`` wrote."""
+    from . import io
+    from .experiments import language_models as lm
+    from .random import Generator
+
+    path = Path(args.checkpoint)
+    if not path.is_file():
+        raise CommandError(f"no checkpoint at {path} (run tensorgrad compare --dataset names first)")
+    model, vocab = lm.from_checkpoint(io.load(path), str(path))
+    generator = Generator().manual_seed(args.seed)
+    for name in lm.generate(model, vocab, n=args.n, temperature=args.temperature, generator=generator):
+        print(name)
     return 0
 
 
@@ -288,7 +343,11 @@ def main(argv: list[str] | None = None) -> int:
         help="where mnist/fashion/cifar10 files are (default $TENSORGRAD_DATA or ~/.cache/tensorgrad)",
     )
     run.add_argument("--download", action="store_true", help="fetch missing mnist/fashion/cifar10 files")
-    run.add_argument("--model", choices=("mlp", "cnn"), default="cnn", help="the network (default cnn)")
+    run.add_argument(
+        "--model",
+        choices=("mlp", "cnn", "bigram", "lstm", "gpt"),
+        help="the network (default cnn; for --dataset names: bigram, mlp, lstm or gpt, default gpt)",
+    )
     run.add_argument(
         "--optimizers",
         metavar="NAMES",
@@ -305,7 +364,10 @@ def main(argv: list[str] | None = None) -> int:
         + ")",
     )
     run.add_argument(
-        "--epochs", type=_number(int, 1, 1_000), metavar="N", default=20, help="epochs (default 20)"
+        "--epochs",
+        type=_number(int, 1, 1_000),
+        metavar="N",
+        help=f"epochs (default 20; {TEXT_EPOCHS} for --dataset names)",
     )
     run.add_argument(
         "--batch-size", type=_number(int, 1, 4_096), metavar="N", default=32, help="batch size (default 32)"
@@ -319,6 +381,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     run.add_argument("--quiet", action="store_true", help="no progress bars")
     run.set_defaults(handler=compare)
+
+    summary = "print names generated by a language model that compare --dataset names trained"
+    generate = commands.add_parser("sample", help=summary, description=summary[0].upper() + summary[1:] + ".")
+    generate.add_argument("--checkpoint", metavar="FILE", required=True, help="a model-<optimizer>.npz")
+    generate.add_argument("--n", type=_number(int, 1, 10_000), default=20, help="how many (default 20)")
+    generate.add_argument(
+        "--temperature",
+        type=_number(float, 1e-3, 100.0),
+        default=1.0,
+        help="below 1 safer, above 1 wilder (default 1)",
+    )
+    generate.add_argument("--seed", type=_SEED, default=0, help="random seed (default 0)")
+    generate.set_defaults(handler=sample)
 
     summary = "draw optimizer trajectories over a loss surface"
     draw_paths = commands.add_parser(

@@ -228,7 +228,12 @@ def test_every_named_dataset_loads_as_a_train_test_split():
         assert x.shape[1:] == split.input_shape
         assert (len(split.train), len(split.test)) == ((1437, 360) if name == "digits" else (720, 180))
         assert set(np.unique(y)) == set(range(split.classes))
-    assert set(DATASETS) == {"digits", "xor", "spiral", "moons", "mnist", "fashion", "cifar10"}
+    names = load_dataset("names")  # (context, next character) examples of the bundled census names
+    x, y = names.train.tensors
+    assert x.shape[1:] == names.input_shape == (8,) and names.classes == len(names.vocab) == 27
+    assert (len(names.train), len(names.test)) == (28883, 3609)
+    assert set(np.unique(y.numpy())) == set(range(27))
+    assert set(DATASETS) == {"digits", "xor", "spiral", "moons", "mnist", "fashion", "cifar10", "names"}
     with pytest.raises(ValueError, match="unknown dataset 'imagenet'"):
         load_dataset("imagenet")
 

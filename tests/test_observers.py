@@ -8,7 +8,7 @@ import pytest
 
 import tensorgrad as tg
 from tensorgrad import nn
-from tensorgrad.autograd import Function, observers
+from tensorgrad.autograd import Function, anomaly, observers
 
 
 class Scale(Function):
@@ -84,9 +84,12 @@ def test_watch_adds_an_observer_once_and_taking_out_an_absent_one_does_nothing()
 
 
 def test_anomaly_mode_puts_its_observers_in_place_only_while_it_is_on():
-    assert observers.created == [] and observers.ran == []
+    def watching() -> tuple[bool, bool]:
+        return anomaly.note_location in observers.created, anomaly.check_gradients in observers.ran
+
+    assert watching() == (False, False)
     with tg.autograd.detect_anomaly():
-        assert len(observers.created) == 1 and len(observers.ran) == 1
+        assert watching() == (True, True)
         x = tg.tensor([0.0], requires_grad=True)
         y = x.sqrt()
         assert y.grad_fn.location.endswith(f"test_observers.py:{_line_of('y = x.sqrt()')}")
@@ -95,17 +98,17 @@ def test_anomaly_mode_puts_its_observers_in_place_only_while_it_is_on():
             np.errstate(divide="ignore"),
         ):
             y.backward()
-    assert observers.created == [] and observers.ran == []
+    assert watching() == (False, False)
     tg.autograd.set_detect_anomaly(True)
-    assert len(observers.ran) == 1
+    assert watching() == (True, True)
     tg.autograd.set_detect_anomaly(False)
-    assert observers.ran == []
+    assert watching() == (False, False)
 
     @tg.autograd.detect_anomaly()
     def inside():
-        return len(observers.ran)
+        return watching()
 
-    assert inside() == 1 and observers.ran == []
+    assert inside() == (True, True) and watching() == (False, False)
 
 
 def test_metadata_is_a_dict_of_each_node_own():

@@ -2,7 +2,9 @@
 
 ``TensorDataset(x, y)`` holds arrays; ``DataLoader(dataset, batch_size, shuffle)`` yields batches of
 Tensors; ``random_split`` / ``stratified_split`` divide a dataset; ``datasets`` has toy generators and
-loaders for digits, MNIST, Fashion-MNIST and CIFAR-10; ``download`` fetches a file checksum-verified.
+loaders for digits, MNIST, Fashion-MNIST, CIFAR-10 and a bundled names corpus; ``text`` makes
+character-level examples (``CharVocabulary``, ``CharContextDataset``, ``CharBlockDataset``); ``download``
+fetches a file checksum-verified.
 """
 
 from .dataset import Dataset, Subset, TensorDataset, random_split, stratified_split
@@ -12,14 +14,19 @@ from .datasets import (
     load_cifar10,
     load_digits,
     load_mnist,
+    load_names,
     moons,
     spiral,
     xor,
 )
 from .download import DownloadError, Resource, download
 from .loader import DataLoader, default_collate
+from .text import CharBlockDataset, CharContextDataset, CharVocabulary
 
 __all__ = [
+    "CharBlockDataset",
+    "CharContextDataset",
+    "CharVocabulary",
     "DataLoader",
     "Dataset",
     "DownloadError",
@@ -33,6 +40,7 @@ __all__ = [
     "load_cifar10",
     "load_digits",
     "load_mnist",
+    "load_names",
     "moons",
     "random_split",
     "spiral",

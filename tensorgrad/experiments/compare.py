@@ -53,6 +53,8 @@ class Run:
     lr: float | None
     history: History
     diverged: str | None = None
+    #: the trained network (for samples and checkpoints; not part of the JSON results)
+    model: nn.Module | None = field(default=None, repr=False, compare=False)
 
     @property
     def final(self) -> dict[str, float]:
@@ -171,10 +173,10 @@ def compare_optimizers(
                     progress="run" if progress else False,
                     label=name,
                 )
-            runs[name] = Run(name, rate, history)
+            runs[name] = Run(name, rate, history, model=model)
         except FloatingPointError as error:  # a learning rate too large: a result, not a failure
             reason = str(error).removeprefix("fit: ").split(";")[0]
-            runs[name] = Run(name, rate, error.history, diverged=reason)
+            runs[name] = Run(name, rate, error.history, diverged=reason, model=model)
     steps = len(DataLoader(train, batch_size=batch_size))
     info = {"train_size": len(train), "test_size": len(test)}
     return Comparison(runs, epochs, batch_size, seed, steps, info)

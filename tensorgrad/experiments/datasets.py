@@ -1,8 +1,9 @@
 """The data sets the ``tensorgrad compare`` command trains on, each as a train/test pair of datasets.
 
 ``load_dataset("digits")`` gives scikit-learn's 8x8 digits split 80/20 (stratified); the toy point sets are
-generated (900 points, the same 80/20 split); MNIST, Fashion-MNIST and CIFAR-10 are read from their standard
-files in ``data_dir`` (fetched there with ``download=True``).
+generated (900 points, the same 80/20 split); ``names`` is the bundled census first names as (context, next
+character) examples for language models; MNIST, Fashion-MNIST and CIFAR-10 are read from their standard files
+in ``data_dir`` (fetched there with ``download=True``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -29,6 +31,8 @@ class DataSplit:
     input_shape: tuple[int, ...]
     classes: int
     description: str
+    #: for text: the characters' vocabulary (the classes are its ids), to decode what a model generates
+    vocab: Any = None
 
 
 def _digits(data_dir: Path | None, download: bool, seed: int) -> DataSplit:
@@ -65,6 +69,19 @@ def _cifar10(data_dir: Path | None, download: bool, seed: int) -> DataSplit:
     return DataSplit("cifar10", train, test, (3, 32, 32), 10, "CIFAR-10 32x32 colour, the standard test set")
 
 
+def _names(data_dir: Path | None, download: bool, seed: int) -> DataSplit:
+    from .language_models import BLOCK_SIZE
+
+    vocab = data.CharVocabulary(data.load_names())
+    train = data.CharContextDataset(data.load_names("train"), BLOCK_SIZE, vocab=vocab)
+    test = data.CharContextDataset(data.load_names("test"), BLOCK_SIZE, vocab=vocab)
+    description = (
+        f"{len(data.load_names())} U.S. census first names, {BLOCK_SIZE} characters of context -> the next; "
+        "80/10/10 split by name, the test tenth held out"
+    )
+    return DataSplit("names", train, test, (BLOCK_SIZE,), len(vocab), description, vocab)
+
+
 LOADERS: dict[str, Callable[..., DataSplit]] = {
     "digits": _digits,
     "xor": _toy("xor", lambda seed: data.xor(n=TOY_POINTS, noise=0.15, seed=seed)),
@@ -73,6 +90,7 @@ LOADERS: dict[str, Callable[..., DataSplit]] = {
     "mnist": _mnist("mnist"),
     "fashion": _mnist("fashion"),
     "cifar10": _cifar10,
+    "names": _names,
 }
 
 DATASETS = tuple(LOADERS)

@@ -34,11 +34,15 @@ from .activation import (
     Tanhshrink,
     Threshold,
 )
+from .attention import MultiheadAttention
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import Conv2D, Conv2d
+from .conv1d import Conv1D, Conv1d
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
+from .embedding import Embedding
 from .flatten import Flatten, Unflatten
+from .layer_norm import LayerNorm
 from .linear import Dense, Identity, Linear
 from .loss import (
     BCELoss,
@@ -81,7 +85,16 @@ from .pooling import (
     MaxPool2D,
     MaxPool2d,
 )
+from .pooling1d import AdaptiveAvgPool1D, AdaptiveAvgPool1d, AdaptiveMaxPool1D, AdaptiveMaxPool1d
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .summary import summary
+from .transformer import (
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)
 from .upsampling import PixelShuffle, PixelUnshuffle, Upsample
 
 __all__ = [
@@ -89,9 +102,16 @@ __all__ = [
     "ELU",
     "GELU",
     "GLU",
+    "GRU",
+    "LSTM",
+    "RNN",
     "SELU",
+    "AdaptiveAvgPool1D",
+    "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2D",
     "AdaptiveAvgPool2d",
+    "AdaptiveMaxPool1D",
+    "AdaptiveMaxPool1d",
     "AdaptiveMaxPool2D",
     "AdaptiveMaxPool2d",
     "AvgPool2D",
@@ -104,6 +124,8 @@ __all__ = [
     "BatchNorm2d",
     "ConstantPad1d",
     "ConstantPad2d",
+    "Conv1D",
+    "Conv1d",
     "Conv2D",
     "Conv2d",
     "CosineEmbeddingLoss",
@@ -114,7 +136,9 @@ __all__ = [
     "Dropout1d",
     "Dropout2d",
     "Dropout3d",
+    "Embedding",
     "Flatten",
+    "GRUCell",
     "GaussianNLLLoss",
     "Hardshrink",
     "Hardsigmoid",
@@ -125,6 +149,8 @@ __all__ = [
     "Identity",
     "KLDivLoss",
     "L1Loss",
+    "LSTMCell",
+    "LayerNorm",
     "LeakyReLU",
     "Linear",
     "LogSigmoid",
@@ -138,6 +164,7 @@ __all__ = [
     "ModuleDict",
     "ModuleList",
     "MultiLabelSoftMarginLoss",
+    "MultiheadAttention",
     "NLLLoss",
     "PReLU",
     "PairwiseDistance",
@@ -147,6 +174,7 @@ __all__ = [
     "PixelShuffle",
     "PixelUnshuffle",
     "PoissonNLLLoss",
+    "RNNCell",
     "RReLU",
     "ReLU",
     "ReLU6",
@@ -167,6 +195,11 @@ __all__ = [
     "Tanh",
     "Tanhshrink",
     "Threshold",
+    "Transformer",
+    "TransformerDecoder",
+    "TransformerDecoderLayer",
+    "TransformerEncoder",
+    "TransformerEncoderLayer",
     "TripletMarginLoss",
     "Unflatten",
     "Upsample",

@@ -28,9 +28,13 @@ from ..ops.activation import (
     threshold,
 )
 from ..ops.adaptive import adaptive_avg_pool2d, adaptive_max_pool2d
+from ..ops.attention import scaled_dot_product_attention
 from ..ops.conv import avg_pool2d, conv2d, max_pool2d
+from ..ops.conv1d import conv1d
 from ..ops.distance import cosine_similarity, pairwise_distance
 from ..ops.elementwise import leaky_relu, relu, sigmoid, tanh
+from ..ops.embedding import embedding
+from ..ops.layer_norm import layer_norm
 from ..ops.linalg import linear
 from ..ops.loss import (
     binary_cross_entropy,
@@ -53,21 +57,26 @@ from ..ops.loss_extra import (
     soft_margin_loss,
     triplet_margin_loss,
 )
+from ..ops.multihead import multi_head_attention_forward
 from ..ops.norm import normalize
 from ..ops.normalization import batch_norm, dropout, dropout1d, dropout2d, dropout3d
+from ..ops.pool1d import adaptive_avg_pool1d, adaptive_max_pool1d
 from ..ops.reduce import log_softmax, softmax
 from ..ops.shape import one_hot
 from ..ops.shape import pad_last as pad
 from ..ops.upsampling import interpolate, pixel_shuffle, pixel_unshuffle
 
 __all__ = [
+    "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
+    "adaptive_max_pool1d",
     "adaptive_max_pool2d",
     "avg_pool2d",
     "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "celu",
+    "conv1d",
     "conv2d",
     "cosine_embedding_loss",
     "cosine_similarity",
@@ -77,6 +86,7 @@ __all__ = [
     "dropout2d",
     "dropout3d",
     "elu",
+    "embedding",
     "gaussian_nll_loss",
     "gelu",
     "glu",
@@ -89,6 +99,7 @@ __all__ = [
     "interpolate",
     "kl_div",
     "l1_loss",
+    "layer_norm",
     "leaky_relu",
     "linear",
     "log_softmax",
@@ -97,6 +108,7 @@ __all__ = [
     "max_pool2d",
     "mish",
     "mse_loss",
+    "multi_head_attention_forward",
     "multilabel_soft_margin_loss",
     "nll_loss",
     "normalize",
@@ -110,6 +122,7 @@ __all__ = [
     "relu",
     "relu6",
     "rrelu",
+    "scaled_dot_product_attention",
     "selu",
     "sigmoid",
     "silu",

@@ -49,7 +49,7 @@ class GELU(Function):
     def forward(self, a: np.ndarray, approximate: str) -> np.ndarray:
         self.approximate = approximate
         if approximate == "tanh":
-            inner = math.sqrt(2 / math.pi) * (a + 0.044715 * a**3)
+            inner = math.sqrt(2 / math.pi) * (a + 0.044715 * (a * a * a))  # a**3 is numpy's slow pow
             return 0.5 * a * (1 + np.tanh(inner))
         return (0.5 * a * (1 + erf_array(a / math.sqrt(2)))).astype(a.dtype, copy=False)
 
@@ -90,7 +90,9 @@ class ELU(Function):
 
     def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
         a = self.inputs[0]
-        negative_part = where(self.positive, np.zeros((), dtype=a.dtype), a)  # e^a never overflows unused
+        # a where a < 0, else the constant 0 (e^a never overflows unused; at a = 0 the slope is scale*alpha
+        # and, as PyTorch's, its own derivative is 0)
+        negative_part = where(a.array < 0, a, np.zeros((), dtype=a.dtype))
         slope = where(self.positive, self.scale, exp(negative_part) * (self.scale * self.alpha))
         return (g * slope,)
 

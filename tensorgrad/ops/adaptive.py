@@ -3,7 +3,8 @@
 Output cell i along a dimension of size H pools the input rows floor(i H / out) .. ceil((i + 1) H / out) - 1
 (PyTorch's rule: windows may overlap when out does not divide H). The average is linear, so it is two
 matrix products with constant averaging matrices, out = A_h x A_w^T, and its gradient A_h^T g A_w comes
-from matmul. The maximum reads each window's largest element (the gradient goes there).
+from matmul. The maximum reads each window's largest element (the gradient goes there: at ties to the first
+in row-major order, as PyTorch).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import numpy as np
 
 from ..tensor import Tensor, operand, wrap
 from .linalg import matmul
-from .reduce import amax
 from .shape import reshape, stack
 
 
@@ -52,13 +52,14 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
 
 
 def adaptive_max_pool2d(input: Any, output_size: Any, return_indices: bool = False) -> Tensor:
-    """out[..., i, j] = max of x[..., rows of window i, columns of window j]; ties share the gradient."""
+    """out[..., i, j] = max of x[..., rows of window i, columns of window j]; at ties the first maximum in
+    row-major order takes the gradient (as PyTorch)."""
     x = operand(input)
     if return_indices:
         raise NotImplementedError("adaptive_max_pool2d: return_indices=True is not supported")
     out_h, out_w = _output_size("adaptive_max_pool2d", x, output_size)
     cells = [
-        amax(x[..., r0:r1, c0:c1], (-2, -1))
+        reshape(x[..., r0:r1, c0:c1], (*x.shape[:-2], -1)).max(dim=-1).values
         for r0, r1 in _bounds(x.shape[-2], out_h)
         for c0, c1 in _bounds(x.shape[-1], out_w)
     ]

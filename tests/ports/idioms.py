@@ -514,6 +514,17 @@ IDIOMS: list[Idiom] = [
     ),
     Idiom(
         "Models and training",
+        "embeds = nn.Embedding(10, 3, padding_idx=0)(torch.tensor([[0, 2, 4]]))",
+        "assert tuple(embeds.shape) == (1, 3, 3) and embeds[0, 0].abs().sum().item() == 0",
+    ),
+    Idiom(
+        "Models and training",
+        "y = nn.Conv1d(4, 8, kernel_size=3, padding=1)(x.permute(0, 2, 1))",
+        "assert tuple(y.shape) == (2, 8, 10)",
+        setup="x = torch.randn(2, 10, 4)",
+    ),
+    Idiom(
+        "Models and training",
         "optimizer = optim.Adam(model.parameters(), lr=1e-3)",
         "assert optimizer.param_groups[0]['lr'] == 1e-3",
         setup="model = nn.Linear(2, 1)",
@@ -584,9 +595,28 @@ IDIOMS: list[Idiom] = [
     ),
     Idiom(
         "Not supported",
-        "layer = nn.LSTM(10, 20)",
+        "layer = nn.ConvTranspose2d(3, 8, 2)",
         "assert 'not support' in message",
         "missing",
-        "no recurrent layers yet",
+        "no transposed convolution yet",
+    ),
+    # ------------------------------------------------------------------ sequences
+    Idiom(
+        "Sequences",
+        "output, (h_n, c_n) = nn.LSTM(10, 20, batch_first=True)(torch.randn(3, 5, 10))",
+        "assert tuple(output.shape) == (3, 5, 20) and tuple(h_n.shape) == (1, 3, 20) "
+        "and tuple(c_n.shape) == (1, 3, 20)",
+    ),
+    Idiom(
+        "Sequences",
+        "out, weights = nn.MultiheadAttention(16, 4, batch_first=True)(x, x, x)",
+        "assert tuple(out.shape) == (2, 7, 16) and tuple(weights.shape) == (2, 7, 7)",
+        setup="x = torch.randn(2, 7, 16)",
+    ),
+    Idiom(
+        "Sequences",
+        "y = nn.LayerNorm(16)(x)",
+        "assert y.mean(-1).abs().max().item() < 1e-5 and (y.var(-1, unbiased=False) - 1).abs().max() < 1e-3",
+        setup="x = torch.randn(2, 7, 16) * 3 + 1",
     ),
 ]
