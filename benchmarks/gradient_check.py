@@ -13,20 +13,30 @@ so a gradient entry near eps turns a rounding difference into an update differen
 on that entry; a wrong update, such as a missing bias correction or a wrong momentum, changes every entry
 by about lr and fails the normwise check by orders of magnitude.)
 
+W6 and W7 have no hand-written numpy; their reference is tensorgrad in float64 (``workload.reference``),
+whose gradients are first checked against float64 central differences of its loss along random directions
+(``finite_differences``), so the reference is the gradient of the loss and not only tensorgrad agreeing
+with itself; then tensorgrad and PyTorch in float32 are compared with it as above (the parameters with
+``params_rtol`` where the workload gives one).
+
 A failure raises :class:`GradientMismatch` naming the implementation, the array and the worst entry.
 """
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from workloads import WORKLOADS
-from workloads.base import Arrays
+from workloads.base import Arrays, Bench
 
-REFERENCE = "numpy"
+REFERENCE = "numpy"  # the default reference: the hand-written implementation
+FD_STEP = 1e-5  # the central differences' step along a unit direction (float64)
+FD_RTOL = 1e-5
 
 
 class GradientMismatch(AssertionError):
-    """An implementation computes different gradients (or parameters) than the numpy reference."""
+    """An implementation computes different gradients (or parameters) than the reference."""
 
 
 def compare(reference: Arrays, got: Arrays, rtol: float, what: str) -> dict[str, float]:
@@ -42,7 +52,7 @@ def compare(reference: Arrays, got: Arrays, rtol: float, what: str) -> dict[str,
         if rel.max(initial=0.0) > rtol:
             i = np.unravel_index(np.argmax(rel), ref.shape)
             raise GradientMismatch(
-                f"{what} {key}: differs from the numpy reference beyond rtol {rtol:g}: at index "
+                f"{what} {key}: differs from the reference beyond rtol {rtol:g}: at index "
                 f"{tuple(int(k) for k in i)} got {value64[i]:.8g}, expected {ref64[i]:.8g} (relative error "
                 f"{rel[i]:.3g}); the comparison of the implementations would not be honest"
             )
@@ -69,6 +79,45 @@ def compare_normwise(reference: Arrays, got: Arrays, rtol: float, what: str) -> 
     return worst
 
 
+def finite_differences(bench: Bench, grads: Arrays, what: str, seed: int = 0) -> float:
+    """Check ``grads`` (float64) against central differences of ``bench.loss_at``. The arrays are taken in
+    groups, the same array of every layer together (``layers.0.linear1.weight``, ``layers.1.linear1.weight``
+    ...: a wrong formula is wrong in each), one group at a time: along a random unit direction d over the
+    group, (L(p + h d) - L(p - h d)) / 2h must equal <grad, d> within FD_RTOL * (|<grad, d>| + ||grad|| / 100)
+    (a wrong formula changes <grad, d> by far more). Returns the largest |difference| / (|<grad, d>| +
+    ||grad|| / 100)."""
+    assert bench.loss_at is not None and bench.params is not None
+    rng = np.random.default_rng(seed)
+    params = bench.params()
+    groups: dict[str, list[str]] = {}
+    for key in sorted(grads):
+        groups.setdefault(re.sub(r"\.\d+\.", ".*.", key), []).append(key)
+    worst = 0.0
+    for group, keys in groups.items():
+        for key in keys:
+            if grads[key].dtype != np.float64:
+                raise GradientMismatch(
+                    f"{what} {key}: finite differences need float64, not {grads[key].dtype}"
+                )
+        d = {key: rng.standard_normal(grads[key].shape) for key in keys}
+        norm = np.sqrt(sum(float(np.vdot(v, v)) for v in d.values()))
+        d = {key: v / norm for key, v in d.items()}
+        plus = bench.loss_at({key: params[key] + FD_STEP * d[key] for key in keys})
+        minus = bench.loss_at({key: params[key] - FD_STEP * d[key] for key in keys})
+        numeric = (plus - minus) / (2 * FD_STEP)
+        analytic = sum(float(np.vdot(grads[key], d[key])) for key in keys)
+        grad_norm = float(np.sqrt(sum(float(np.vdot(grads[key], grads[key])) for key in keys)))
+        rel = abs(numeric - analytic) / (abs(analytic) + grad_norm / 100 or 1.0)
+        if not rel <= FD_RTOL:
+            raise GradientMismatch(
+                f"{what} {group}: the derivative along a random direction is {analytic:.10g}, central "
+                f"differences give {numeric:.10g} (relative error {rel:.3g} > {FD_RTOL:g}): the reference "
+                "gradient is wrong, so no comparison with it would be honest"
+            )
+        worst = max(worst, rel)
+    return worst
+
+
 def _same_arrays(reference: Arrays, got: Arrays, what: str) -> None:
     if set(got) != set(reference):
         raise GradientMismatch(
@@ -81,23 +130,30 @@ def _same_arrays(reference: Arrays, got: Arrays, what: str) -> None:
 
 def check(workload_key: str, implementations: list[str]) -> dict:
     """Build each implementation, compare its gradients (and parameters after ``check_steps`` steps) with
-    numpy's; return what was compared and the largest errors. Raises GradientMismatch on a disagreement."""
+    the reference's (numpy's, or W6/W7's float64 run, itself checked by finite differences first); return
+    what was compared and the largest errors. Raises GradientMismatch on a disagreement."""
     workload = WORKLOADS[workload_key]
+    reference = workload.reference
+    params_rtol = workload.params_rtol or workload.rtol
     data = workload.make_data()
+    finite_difference_err = None
 
     def run(impl: str) -> tuple[Arrays, Arrays | None]:
+        nonlocal finite_difference_err
         bench = workload.builders[impl](data)
         grads = bench.grads()
+        if impl == reference and reference != REFERENCE:
+            finite_difference_err = finite_differences(bench, grads, f"{workload_key} {impl}: gradient of")
         if not workload.check_steps or bench.params is None:
             return grads, None
         for _ in range(workload.check_steps):
             bench.step()
         return grads, bench.params()
 
-    ref_grads, ref_params = run(REFERENCE)
+    ref_grads, ref_params = run(reference)
     compared: dict[str, dict[str, float]] = {}
     for impl in implementations:
-        if impl == REFERENCE:
+        if impl == reference or impl not in workload.builders:  # W6/W7 have no numpy implementation
             continue
         grads, params = run(impl)
         result = compare(ref_grads, grads, workload.rtol, f"{workload_key} {impl}: gradient of")
@@ -105,15 +161,19 @@ def check(workload_key: str, implementations: list[str]) -> dict:
             result["params_max_rel_err"] = compare_normwise(
                 ref_params,
                 params,
-                workload.rtol,
+                params_rtol,
                 f"{workload_key} {impl}: after {workload.check_steps} steps,",
             )
         compared[impl] = result
-    return {
+    result = {
         "passed": True,
-        "reference": REFERENCE,
+        "reference": reference,
         "rtol": workload.rtol,
+        "params_rtol": params_rtol,
         "arrays": sorted(ref_grads),
         "optimizer_steps_compared": workload.check_steps if ref_params is not None else 0,
         "compared": compared,
     }
+    if finite_difference_err is not None:
+        result["reference_finite_differences_max_rel_err"] = finite_difference_err
+    return result

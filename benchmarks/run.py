@@ -7,11 +7,15 @@ Workloads (float32, fixed seeds, the same initial weights and data for every imp
   W3  CNN on 64x1x28x28 (conv 16, pool, conv 32, pool, dense 10), cross-entropy, SGD momentum 0.9 (ms)
   W4  1,000 elementwise ops (mul/add/tanh) on a (16,) tensor, sum, backward: time per op (µs)
   W5  100,000 elementwise ops on a (16,) tensor, sum, backward: seconds for forward + backward
+  W6  char-LSTM: embedding 64, LSTM 256, Linear to 65 at each of 32 x 64 positions, cross-entropy, Adam (ms)
+  W7  small GPT: 4 pre-norm encoder layers (4 heads, d 128, GELU), causal mask, 32 x 64 tokens, AdamW (ms)
 Implementations:
   numpy       written by hand: the limit for a framework on numpy (not timed in W5: its gradient is only
               the check's reference there)
   tensorgrad  written as a user writes it (nn.Sequential, nn.Linear, nn.CrossEntropyLoss, optim.SGD, ...)
   pytorch     the same code with torch on CPU, when ``import torch`` works (otherwise a note in the table)
+W6 and W7 have no hand-written numpy: tensorgrad is measured against PyTorch, and their gradient check's
+reference is tensorgrad in float64, itself checked by central differences first.
 
 How it measures. For each workload, first the gradient check (``gradient_check.py``, in its own process):
 every implementation's gradients (and, for the training steps W1-W3, its parameters after two steps) must
@@ -99,7 +103,8 @@ def measure(
     n_warmup = warmup if warmup is not None else (0 if quick else workload.warmup)
     timed = [i for i in impls if i in workload.timed]
 
-    log(f"{key}: gradient check ({', '.join(impls)} against the numpy reference)")
+    checked = [i for i in impls if i in workload.builders and i != workload.reference]
+    log(f"{key}: gradient check ({', '.join(checked)} against the {workload.reference} reference)")
     check = run_worker(["check", key, ",".join(impls)], env)
     baselines = {}
     for impl in timed:
@@ -128,6 +133,7 @@ def measure(
         "steps_per_round": n_steps,
         "warmup_steps": n_warmup,
         "target": list(workload.target) if workload.target else None,
+        "memory_target": list(workload.memory_target),
         "gradient_check": check,
         "results": results,
     }
@@ -243,12 +249,14 @@ def render(doc: dict) -> str:
         f"tensorgrad benchmark suite: {s['rounds']} round(s) per workload, each implementation in its own "
         f"process, order alternating; threads: {s['threads']}",
         f"numpy {v['numpy']}, {torch}, Python {v['python']}, {doc['machine']['cpus']} CPUs; "
-        f"gradients checked against the numpy limit before timing; {doc['wall_s']:.0f} s",
+        f"gradients checked against the reference (the numpy limit; W6, W7: float64) before timing; "
+        f"{doc['wall_s']:.0f} s",
         "",
     ]
     for key, w in doc["workloads"].items():
         lines.append(f"- {key}: {w['title']} ({w['steps_per_round']} steps x {s['rounds']} rounds)")
-    lines += ["", markdown_table(doc), "", "Targets of issue 8 (tensorgrad):", "", targets_table(doc)]
+    targets = "Targets of issue 8 (W6, W7: issue 17), tensorgrad:"
+    lines += ["", markdown_table(doc), "", targets, "", targets_table(doc)]
     return "\n".join(lines)
 
 

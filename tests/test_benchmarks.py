@@ -13,7 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "benchmarks"
-WORKLOADS = ["W1", "W2", "W3", "W4", "W5"]
+WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7"]
+NO_NUMPY = ("W6", "W7")  # sequence models: tensorgrad against PyTorch, no hand-written numpy
 
 
 def run_suite(*args: str) -> subprocess.CompletedProcess:
@@ -59,7 +60,7 @@ def test_quick_run_measures_every_workload_with_real_numbers(quick_run):
         assert 0 < tg["min"] <= tg["median"] <= tg["max"], key
         assert np.isfinite(tg["median"]), key
         assert tg["peak_mib"] > 0 and tg["baseline_mib"] > 0, key
-        if key == "W5":
+        if key == "W5" or key in NO_NUMPY:
             assert workload["results"]["numpy"]["skipped"] == "not timed"
             assert tg["x_numpy"] is None
             continue
@@ -74,11 +75,13 @@ def test_quick_run_checks_gradients_before_timing(quick_run):
     _, doc, _ = quick_run
     for key, workload in doc["workloads"].items():
         check = workload["gradient_check"]
-        assert check["passed"] and check["reference"] == "numpy", key
+        assert check["passed"] and check["reference"] == ("float64" if key in NO_NUMPY else "numpy"), key
         assert check["compared"]["tensorgrad"]["max_rel_err"] <= check["rtol"], key
-        if key in ("W1", "W2", "W3"):  # training steps: the parameters after the optimizer's steps too
+        if key in ("W1", "W2", "W3", *NO_NUMPY):  # training steps: the parameters after the optimizer's too
             assert check["optimizer_steps_compared"] == 2, key
-            assert check["compared"]["tensorgrad"]["params_max_rel_err"] <= check["rtol"], key
+            assert check["compared"]["tensorgrad"]["params_max_rel_err"] <= check["params_rtol"], key
+        if key in NO_NUMPY:  # the float64 reference was itself checked by central differences
+            assert check["reference_finite_differences_max_rel_err"] <= 1e-5, key
 
 
 def test_gradient_check_fails_loudly_on_a_different_gradient(gradient_check):
@@ -90,6 +93,24 @@ def test_gradient_check_fails_loudly_on_a_different_gradient(gradient_check):
         gradient_check.compare_normwise(ref, wrong, 1e-4, "W1 tensorgrad: after 2 steps,")
     with pytest.raises(gradient_check.GradientMismatch, match="differ from the reference"):
         gradient_check.compare(ref, {"2.weight": ref["0.weight"]}, 1e-4, "W1")
+
+
+def test_finite_differences_catch_a_wrong_reference_gradient(gradient_check):
+    # L(p) = sum(p^2): the gradient is 2p; a reference that says 2.1p must fail the check
+    p = {
+        "layers.0.w": np.linspace(-1, 1, 6).reshape(2, 3),
+        "layers.1.w": np.linspace(0.5, 2, 6).reshape(2, 3),
+    }
+    bench = gradient_check.Bench(
+        step=lambda: None,
+        grads=lambda: {k: 2 * v for k, v in p.items()},
+        params=lambda: {k: v.copy() for k, v in p.items()},
+        loss_at=lambda values: float(sum((v * v).sum() for v in {**p, **values}.values())),
+    )
+    assert gradient_check.finite_differences(bench, bench.grads(), "toy") < 1e-8
+    wrong = {k: 2.1 * v for k, v in p.items()}
+    with pytest.raises(gradient_check.GradientMismatch, match=r"layers\.\*\.w.*central differences"):
+        gradient_check.finite_differences(bench, wrong, "toy")
 
 
 def test_gradient_check_accepts_float32_rounding(gradient_check):

@@ -29,6 +29,8 @@ def _message(error: BaseException) -> str:
         (tg.nn, "Frobnicate", "tensorgrad does not support torch.nn.Frobnicate; see docs/porting"),
         (tg.nn.functional, "frobnicate", "does not support torch.nn.functional.frobnicate"),
         (tg.optim, "Frobnicate", "tensorgrad does not support torch.optim.Frobnicate"),
+        (tg.nn.utils, "rnn", "tensorgrad.nn.utils has no 'rnn': not supported yet (pack_padded_sequence"),
+        (tg.nn.utils, "frobnicate", "tensorgrad does not support torch.nn.utils.frobnicate"),
     ],
 )
 def test_unknown_module_names_say_what_to_do_without_a_spelling_guess(owner, name, expected):

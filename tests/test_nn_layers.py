@@ -50,6 +50,16 @@ def test_dense_on_a_single_sample_vector():
     checked(layer, x)
 
 
+def test_dense_with_no_input_features_gives_its_bias_and_empty_gradients_as_pytorch():
+    layer = nn.Linear(0, 3)  # PyTorch: init of a zero-element weight is a no-op; the bias bound is 0
+    x = tg.zeros(2, 5, 0, requires_grad=True)
+    y = layer(x)
+    y.sum().backward()
+    assert y.shape == (2, 5, 3) and x.grad.shape == (2, 5, 0) and layer.weight.grad.shape == (3, 0)
+    np.testing.assert_array_equal(y.numpy(), np.zeros((2, 5, 3)))
+    np.testing.assert_array_equal(layer.bias.grad.numpy(), [10.0, 10.0, 10.0])
+
+
 def test_dense_gradients_have_the_parameter_shapes_and_values():
     layer = nn.Dense(3, 2)
     x = tg.randn(5, 3)

@@ -20,6 +20,7 @@ EXPECTED = [
     "05-cnn-on-digits",
     "06-vanishing-and-exploding-gradients",
     "07-checking-gradients",
+    "08-language-models-from-scratch",
 ]
 BUDGET_SECONDS = 120
 
@@ -43,7 +44,7 @@ def code_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     return [cell for cell in notebook.cells if cell.cell_type == "code"]
 
 
-def test_the_seven_teaching_notebooks_are_there():
+def test_the_eight_teaching_notebooks_are_there():
     assert [path.stem for path in NOTEBOOKS] == EXPECTED
 
 

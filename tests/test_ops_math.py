@@ -101,6 +101,35 @@ def test_erf_matches_math_erf_to_about_one_ulp_everywhere():
     assert np.isnan(special[2])
 
 
+def test_erf_of_float32_is_within_3_ulp_of_math_erf_everywhere():
+    # float32 takes two fitted polynomials (scripts/fit_erf_float32.py), not the float64 series
+    points = np.concatenate(
+        [
+            np.linspace(-7.0, 7.0, 200001),
+            np.geomspace(1e-38, 1.0, 2000),
+            -np.geomspace(1e-38, 1.0, 2000),
+            np.nextafter(np.float32([1.0, 4.0]), np.float32(0)),
+            [0.0, 1.0, 4.0, 40.0, -40.0],
+        ]
+    ).astype(np.float32)
+    got = tg.erf(tg.tensor(points)).numpy()
+    assert got.dtype == np.float32
+    expected = math_erf(points.astype(np.float64))
+    ulp = np.spacing(np.abs(expected).astype(np.float32)).astype(np.float64)
+    assert np.max(np.abs(got - expected) / ulp) <= 3.0
+    assert np.signbit(tg.erf(tg.tensor([-0.0])).numpy()[0])
+    special = tg.erf(tg.tensor([np.inf, -np.inf, np.nan])).numpy()
+    np.testing.assert_array_equal(special[:2], [1.0, -1.0])
+    assert np.isnan(special[2])
+
+
+def test_gelu_of_float32_matches_its_float64_value_to_float32_rounding():
+    a = np.random.default_rng(0).standard_normal(10_000) * 3
+    got = tg.nn.functional.gelu(tg.tensor(a.astype(np.float32))).numpy()
+    expected = tg.nn.functional.gelu(tg.tensor(a.astype(np.float32).astype(np.float64))).numpy()
+    np.testing.assert_allclose(got, expected, rtol=4e-7, atol=1e-7)
+
+
 def test_erf_agrees_with_values_computed_by_torch():
     # computed once with torch 2.13.0 (CPU), float64
     expected = [0.1124629160182849, 0.8427007929497149, 0.999593047982555, 0.9999999999984626]

@@ -5,8 +5,12 @@
   W3  cnn.py    CNN on 64x1x28x28, SGD momentum 0.9: one training step                  (ms per step)
   W4  chain.py  1,000 elementwise ops on a (16,) tensor, sum, backward                  (µs per op)
   W5  chain.py  100,000 elementwise ops on a (16,) tensor, sum, backward                (s per run)
+  W6  sequence.py  char-LSTM (embedding 64, LSTM 256), 32 x 64 characters, Adam: one training step  (ms)
+  W7  sequence.py  small GPT (4 layers, 4 heads, d 128), 32 x 64 characters, AdamW: one training step (ms)
 
-All float32, fixed seeds, the same initial weights and data for every implementation.
+All float32, fixed seeds, the same initial weights and data for every implementation. W6 and W7 have no
+hand-written numpy (tensorgrad and PyTorch only; their gradient check's reference is tensorgrad in float64,
+checked by finite differences).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 from functools import partial
 from types import ModuleType
 
-from . import chain, cnn, mlp
+from . import chain, cnn, mlp, sequence
 from .base import Bench, Workload
 
 IMPLEMENTATIONS = ("numpy", "tensorgrad", "pytorch")
@@ -26,6 +30,14 @@ def _builders(module: ModuleType) -> dict:
         "tensorgrad": partial(module.framework_bench, "tensorgrad"),
         "pytorch": partial(module.framework_bench, "pytorch"),
     }
+
+
+SEQUENCE_BUILDERS = {
+    "float64": sequence.reference_bench,  # the gradient check's reference, not timed
+    "tensorgrad": partial(sequence.framework_bench, "tensorgrad"),
+    "pytorch": partial(sequence.framework_bench, "pytorch"),
+}
+NO_NUMPY = {"numpy": "no hand-written numpy for W6/W7 (the ratio is to PyTorch); see sequence.py"}
 
 
 WORKLOADS: dict[str, Workload] = {
@@ -95,6 +107,39 @@ WORKLOADS: dict[str, Workload] = {
             rtol=1e-3,
             notes={"numpy": "no numpy limit for W5 (as in the issue); its gradient is the check's reference"},
             target=("pytorch", 2.0),
+        ),
+        Workload(
+            key="W6",
+            title="char-LSTM, embedding 64, LSTM 256, 32 x 64 chars, vocab 65, Adam: train step",
+            unit="ms",
+            scale=1e3,
+            make_data=partial(sequence.Data, "lstm"),
+            builders=SEQUENCE_BUILDERS,
+            timed=("tensorgrad", "pytorch"),
+            steps=30,
+            warmup=3,
+            rtol=1e-3,
+            reference="float64",
+            notes=NO_NUMPY,
+            target=("pytorch", 1.5),
+            memory_target=("pytorch", 1.5),
+        ),
+        Workload(
+            key="W7",
+            title="small GPT, 4 layers, 4 heads, d 128, 32 x 64 chars, vocab 65, AdamW: train step",
+            unit="ms",
+            scale=1e3,
+            make_data=partial(sequence.Data, "gpt"),
+            builders=SEQUENCE_BUILDERS,
+            timed=("tensorgrad", "pytorch"),
+            steps=10,
+            warmup=2,
+            rtol=1e-3,
+            params_rtol=5e-3,  # float32 round-off in the key biases' zero gradient, through AdamW: ~1e-3
+            reference="float64",
+            notes=NO_NUMPY,
+            target=("pytorch", 1.5),
+            memory_target=("pytorch", 1.5),
         ),
     ]
 }

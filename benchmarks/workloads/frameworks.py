@@ -28,6 +28,7 @@ class Framework:
     optim: Any
     as_tensor: Callable[[np.ndarray], Any]  # a numpy array -> the framework's tensor (no copy)
     tensor: Callable[..., Any]  # ``tensor(data, requires_grad=...)``: a new leaf tensor (a copy)
+    no_grad: Callable[[], Any]  # the context manager that records no graph
 
 
 def torch_available() -> bool:
@@ -39,7 +40,8 @@ def load(name: str) -> Framework:
     if name == "tensorgrad":
         import tensorgrad
 
-        return Framework(name, tensorgrad.nn, tensorgrad.optim, tensorgrad.from_numpy, tensorgrad.tensor)
+        tg = tensorgrad
+        return Framework(name, tg.nn, tg.optim, tg.from_numpy, tg.tensor, tg.no_grad)
     if name == "pytorch":
         # PyTorch's OpenMP threads otherwise spin after each op, stealing the cores from whatever runs next
         # on the machine (numpy's BLAS threads, on a 2-core machine: steps of 1 s instead of 20 ms).
@@ -47,7 +49,7 @@ def load(name: str) -> Framework:
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import torch
 
-        return Framework(name, torch.nn, torch.optim, torch.from_numpy, torch.tensor)
+        return Framework(name, torch.nn, torch.optim, torch.from_numpy, torch.tensor, torch.no_grad)
     raise ValueError(f"unknown framework {name!r}; expected one of {FRAMEWORKS}")
 
 
@@ -65,6 +67,8 @@ def training_step(
     arrays) are loaded into it, so every implementation starts from the same weights;
     ``make_optimizer(optim, parameters)`` builds the optimizer. The step is
     ``optimizer.zero_grad(); loss_fn(model(x), y).backward(); optimizer.step()`` with ``nn.CrossEntropyLoss``.
+    The Bench's ``loss_at(values)`` is the loss with some parameters set to ``values`` (state-dict names),
+    the model left as it was.
     """
     model = build_model(fw.nn)
     model.load_state_dict({k: fw.as_tensor(v.copy()) for k, v in params.items()})
@@ -86,4 +90,13 @@ def training_step(
     def state() -> Arrays:
         return {k: p.detach().numpy().copy() for k, p in model.named_parameters()}
 
-    return Bench(step, grads, state)
+    def loss_at(values: Arrays) -> float:
+        current = model.state_dict()  # the parameters' own tensors: copied before they are overwritten
+        saved = {k: v.detach().numpy().copy() for k, v in current.items()}
+        model.load_state_dict({k: fw.as_tensor(v) for k, v in values.items()}, strict=False)
+        with fw.no_grad():
+            loss = float(loss_fn(model(inputs), targets).item())
+        model.load_state_dict({k: fw.as_tensor(v) for k, v in saved.items()})
+        return loss
+
+    return Bench(step, grads, state, loss_at)

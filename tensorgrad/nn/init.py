@@ -115,7 +115,9 @@ def kaiming_uniform_(
     nonlinearity: str = "leaky_relu",
     generator: Generator | None = None,
 ) -> Tensor:
-    """Fill with U(-b, b), b = gain * sqrt(3 / fan)."""
+    """Fill with U(-b, b), b = gain * sqrt(3 / fan). A tensor with no elements is left as it is (PyTorch)."""
+    if tensor.numel() == 0:
+        return tensor
     bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
     return uniform_(tensor, -bound, bound, generator)
 
@@ -127,7 +129,9 @@ def kaiming_normal_(
     nonlinearity: str = "leaky_relu",
     generator: Generator | None = None,
 ) -> Tensor:
-    """Fill with N(0, std^2), std = gain / sqrt(fan)."""
+    """Fill with N(0, std^2), std = gain / sqrt(fan). A tensor with no elements is left as it is (PyTorch)."""
+    if tensor.numel() == 0:
+        return tensor
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
 
 

@@ -16,7 +16,7 @@ import numpy as np
 from ..autograd.function import Function
 from ..tensor import Tensor, operand
 from .elementwise import exp, sigmoid, tanh, where
-from .math import erf, erf_array
+from .math import erf_array
 
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
@@ -41,6 +41,22 @@ class Softplus(Function):
         return (where(self.linear, g, g * sigmoid(self.inputs[0] * self.beta)),)
 
 
+def _normal_cdf(a: np.ndarray) -> np.ndarray:
+    return (0.5 * (1 + erf_array(a * (1 / math.sqrt(2))))).astype(a.dtype, copy=False)
+
+
+class NormalCdf(Function):
+    """Phi(a) = (1 + erf(a / sqrt 2)) / 2, the standard normal CDF;  d/da = phi(a) = e^(-a^2/2) / sqrt(2 pi).
+    ``value``: Phi(a) already computed (GELU's forward keeps it), so its backward needs no second erf."""
+
+    def forward(self, a: np.ndarray, value: np.ndarray | None = None) -> np.ndarray:
+        return _normal_cdf(a) if value is None else value
+
+    def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
+        a = self.inputs[0]
+        return (g * exp(-0.5 * a * a) * (1 / math.sqrt(2 * math.pi)),)
+
+
 class GELU(Function):
     """a Phi(a), Phi the standard normal CDF: 'none' a/2 (1 + erf(a/sqrt 2)),
     'tanh' a/2 (1 + tanh(sqrt(2/pi) (a + 0.044715 a^3)));
@@ -51,7 +67,8 @@ class GELU(Function):
         if approximate == "tanh":
             inner = math.sqrt(2 / math.pi) * (a + 0.044715 * (a * a * a))  # a**3 is numpy's slow pow
             return 0.5 * a * (1 + np.tanh(inner))
-        return (0.5 * a * (1 + erf_array(a / math.sqrt(2)))).astype(a.dtype, copy=False)
+        self.cdf = _normal_cdf(a)
+        return a * self.cdf
 
     def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
         a = self.inputs[0]
@@ -60,7 +77,7 @@ class GELU(Function):
             t = tanh(k * (a + 0.044715 * a * a * a))
             slope = 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * (k * (1 + 3 * 0.044715 * a * a))
         else:
-            cdf = 0.5 * (1 + erf(a * (1 / math.sqrt(2))))
+            cdf = NormalCdf.apply(a, value=self.cdf)
             slope = cdf + a * exp(-0.5 * a * a) * (1 / math.sqrt(2 * math.pi))
         return (g * slope,)
 

@@ -93,10 +93,10 @@ class RNNCellStep(Function):
 class LSTMCellStep(Function):
     """[h', c'] from gx and [h, c] (both (N, 2H), h first): i, f, g, o as in the module docstring.
 
-    With dh', dc' the two halves of the incoming gradient:
+    With dh', dc' the two halves of the incoming gradient and the slopes that forward keeps,
+    S = [g i (1 - i),  c f (1 - f),  i (1 - g^2),  tanh(c') o (1 - o)] (N, 4H) and s_c = o (1 - tanh(c')^2):
 
-        dc = dc' + dh' * o * (1 - tanh(c')^2)
-        dz = [dc * g * i (1 - i),  dc * c * f (1 - f),  dc * i * (1 - g^2),  dh' * tanh(c') * o (1 - o)]
+        dc = dc' + dh' * s_c,   dz = [dc, dc, dc, dh'] * S
         d/dgx = dz,   d/d[h, c] = [dz W_hh,  dc * f],   d/dW_hh = dz^T h,   d/db_hh = sum of dz over rows.
     """
 
@@ -117,34 +117,35 @@ class LSTMCellStep(Function):
         c_new += i * g
         tanh_c = np.tanh(c_new)
         np.multiply(o, tanh_c, out=out[:, :n])
-        self.saved = (gates, tanh_c)
+        slopes = gates * (1 - gates)  # sigmoid's slope a (1 - a), right for i, f and o
+        slopes[:, 2 * n : 3 * n] = 1 - g * g  # tanh's for g
+        for k, factor in enumerate((g, hc[:, n:], i, tanh_c)):
+            slopes[:, k * n : (k + 1) * n] *= factor
+        self.saved = (slopes, o * (1 - tanh_c * tanh_c), f)
         return out
 
     def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
         gx, hc, w_hh = self.inputs[:3]
         n = w_hh.shape[1]
-        h, c = hc[:, :n], hc[:, n:]
-        i, f, g, o, tanh_c = self.activations()
+        slopes, cell_slope, f = self.activations()
         dh = grad[:, :n]
-        dc = grad[:, n:] + dh * o * (1 - tanh_c * tanh_c)
-        dz = cat(
-            [dc * g * i * (1 - i), dc * c * f * (1 - f), dc * i * (1 - g * g), dh * tanh_c * o * (1 - o)], 1
-        )
-        dh_prev, dw, db = _through_w_hh(self, dz, h)
+        dc = grad[:, n:] + dh * cell_slope
+        dz = cat([dc, dc, dc, dh], 1) * slopes
+        dh_prev, dw, db = _through_w_hh(self, dz, hc[:, :n])
         dhc = cat([dh_prev, dc * f], 1) if dh_prev is not None else None
         return _grads(self, dz if gx.requires_grad else None, dhc, dw, db)
 
     def activations(self) -> tuple[Tensor, ...]:
-        """i, f, g, o and tanh(c'): forward's arrays, or computed again from the inputs (create_graph)."""
+        """S, s_c and f: forward's arrays, or computed again from the inputs (create_graph)."""
         if not grad_mode.enabled:
-            gates, tanh_c = self.saved
-            n = tanh_c.shape[1]
-            return (*(wrap(gates[:, k * n : (k + 1) * n]) for k in range(4)), wrap(tanh_c))
+            return tuple(wrap(array) for array in self.saved)
         hc, n = self.inputs[1], self.inputs[2].shape[1]
         z = _pre_activation(self, hc[:, :n])
         i, f, o = (sigmoid(z[:, k * n : (k + 1) * n]) for k in (0, 1, 3))
         g = tanh(z[:, 2 * n : 3 * n])
-        return i, f, g, o, tanh(f * hc[:, n:] + i * g)
+        tanh_c = tanh(f * hc[:, n:] + i * g)
+        slopes = cat([g * i * (1 - i), hc[:, n:] * f * (1 - f), i * (1 - g * g), tanh_c * o * (1 - o)], 1)
+        return slopes, o * (1 - tanh_c * tanh_c), f
 
 
 class GRUCellStep(Function):
