@@ -12,35 +12,20 @@ the same output and gradients (float32, rtol 1e-5).
 from __future__ import annotations
 
 import json
-import pathlib
 
 import numpy as np
 import pytest
 
 import tensorgrad as tg
 from tensorgrad import nn
-
-FIXTURE = pathlib.Path(__file__).parent / "fixtures" / "embedding_conv1d.npz"
-
-
-def load_fixture() -> dict[str, np.ndarray]:
-    """The fixture's arrays by name (the script's ``load``: one float32 array cut up by ``layout``)."""
-    with np.load(FIXTURE) as stored:
-        values = stored["values"]
-        arrays = {"torch_version": stored["torch_version"], "cases": stored["cases"]}
-        for line in stored["layout"]:
-            name, offset, shape = str(line).split(" ")
-            sizes = tuple(int(n) for n in shape.split(",") if n)
-            start = int(offset)
-            arrays[name] = values[start : start + int(np.prod(sizes))].reshape(sizes)
-    return arrays
+from tests.pytorch_fixtures import load_fixture
 
 
 def mix(shape: tuple[int, ...]) -> np.ndarray:
     return np.cos(np.arange(int(np.prod(shape)), dtype=np.float64)).astype(np.float32).reshape(shape)
 
 
-TORCH = load_fixture()
+TORCH = load_fixture("embedding_conv1d")
 CASES = json.loads(str(TORCH["cases"]))
 
 

@@ -16,7 +16,6 @@ give the same results and gradients (float32, rtol 1e-5).
 from __future__ import annotations
 
 import json
-import pathlib
 import warnings
 
 import numpy as np
@@ -35,6 +34,7 @@ from tensorgrad.ops.recurrent import (
     rnn_relu_cell,
     rnn_tanh_cell,
 )
+from tests.pytorch_fixtures import load_fixture
 from tests.values import leaf, uniform
 
 FEW = settings(max_examples=8)
@@ -550,23 +550,7 @@ def test_a_packed_sequence_is_refused_clearly():
 
 
 # ---------------------------------------------------------------------------- PyTorch's own numbers
-FIXTURE = pathlib.Path(__file__).parent / "fixtures" / "recurrent.npz"
-
-
-def load_fixture() -> dict[str, np.ndarray]:
-    """The fixture's arrays by name (the script's ``load``: one float32 array cut up by ``layout``)."""
-    with np.load(FIXTURE) as stored:
-        values = stored["values"]
-        arrays = {"torch_version": stored["torch_version"], "cases": stored["cases"]}
-        for line in stored["layout"]:
-            name, offset, shape = str(line).split(" ")
-            sizes = tuple(int(n) for n in shape.split(",") if n)
-            start = int(offset)
-            arrays[name] = values[start : start + int(np.prod(sizes))].reshape(sizes)
-    return arrays
-
-
-TORCH = load_fixture()
+TORCH = load_fixture("recurrent")
 CASES = json.loads(str(TORCH["cases"]))
 
 

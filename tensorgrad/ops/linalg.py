@@ -72,11 +72,14 @@ class Dense(Function):
     """
 
     def forward(self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
-        # rows first: numpy runs a 3-D @ 2-D product as one matrix product per batch entry, 20-30% slower
-        y = x.reshape(math.prod(x.shape[:-1]), x.shape[-1]) @ weight.T
+        if x.ndim == 2:  # the usual case, with no reshape on the hot path
+            y = x @ weight.T
+        else:  # rows first: numpy runs a 3-D @ 2-D product as one product per batch entry, 20-30% slower
+            rows = x.reshape(math.prod(x.shape[:-1]), x.shape[-1])
+            y = (rows @ weight.T).reshape((*x.shape[:-1], weight.shape[0]))
         if bias is not None:
             y += bias
-        return y.reshape(x.shape[:-1] + y.shape[-1:])
+        return y
 
     def backward(self, g: Tensor) -> tuple[Tensor | None, ...]:
         x, weight = self.inputs[0], self.inputs[1]
