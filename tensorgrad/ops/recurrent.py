@@ -1,4 +1,4 @@
-"""Recurrent cells (Elman RNN, LSTM, GRU) as fused nodes: one graph node per cell step.
+"""Recurrent cells (Elman RNN, LSTM, GRU) as fused nodes: one graph node per cell step, or per LSTM layer.
 
 PyTorch's equations, gate order and layouts (weights (gates * hidden, input), biases (gates * hidden,)):
 
@@ -18,9 +18,13 @@ cannot: b_hn sits inside r * (h W_hn^T + b_hn)). ``UnbindSteps`` hands out the s
 all of them: its backward stacks the steps' gradients, where L separate slices would each scatter into a
 zero array of the whole sequence), and ``StackSteps`` stacks the outputs.
 
-**The LSTM state** is one tensor ``hc = [h, c]`` of shape (N, 2H): a node has one output, so the step returns
-both halves side by side and the next step takes them as they are; the layer reads h_t as the view
-``hc_t[:, :H]`` (one slice node per step, for the output sequence).
+**The LSTM state** is one tensor ``hc = [h, c]`` of shape (N, 2H): a node has one output, so the cell step
+returns both halves side by side and the next step takes them as they are.
+
+**An LSTM layer is one node** (``LSTMLayer``, per layer and direction), as PyTorch's CPU LSTM: the same
+step in a loop, and a backward through time that takes W_hh's gradient as one matrix product over all
+steps. It is the common layer of character models, where a node per step cost a third of the time (W6);
+cells (``nn.LSTMCell``) and the RNN and GRU layers keep a node per step.
 
 **Backward in Tensor ops, and double backward.** Each step's backward is one formula in Tensor ops over the
 gate activations, which come from one of two sources (``activations``): in an ordinary backward (grad mode
@@ -39,7 +43,7 @@ import numpy as np
 from ..autograd import grad_mode
 from ..autograd.function import Function
 from ..tensor import Tensor, operand, wrap
-from .elementwise import sigmoid, tanh
+from .elementwise import clone, sigmoid, tanh
 from .linalg import linear
 from .normalization import dropout as dropout_fn
 from .shape import Index, cat, getitem, reshape
@@ -108,29 +112,17 @@ class LSTMCellStep(Function):
         gates += gx
         if b_hh is not None:
             gates += b_hh
-        _sigmoid_(gates[:, : 2 * n])
-        np.tanh(gates[:, 2 * n : 3 * n], out=gates[:, 2 * n : 3 * n])
-        _sigmoid_(gates[:, 3 * n :])
-        i, f, g, o = (gates[:, k * n : (k + 1) * n] for k in range(4))
         out = np.empty(gates.shape[:1] + hc.shape[1:], gates.dtype)
-        c_new = np.multiply(f, hc[:, n:], out=out[:, n:])
-        c_new += i * g
-        tanh_c = np.tanh(c_new)
-        np.multiply(o, tanh_c, out=out[:, :n])
-        slopes = gates * (1 - gates)  # sigmoid's slope a (1 - a), right for i, f and o
-        slopes[:, 2 * n : 3 * n] = 1 - g * g  # tanh's for g
-        for k, factor in enumerate((g, hc[:, n:], i, tanh_c)):
-            slopes[:, k * n : (k + 1) * n] *= factor
-        self.saved = (slopes, o * (1 - tanh_c * tanh_c), f)
+        slopes = np.empty_like(gates)
+        cell_slope, f = _lstm_step_(gates, hc[:, n:], out[:, :n], out[:, n:], slopes)
+        self.saved = (slopes, cell_slope, f)
         return out
 
     def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
         gx, hc, w_hh = self.inputs[:3]
         n = w_hh.shape[1]
         slopes, cell_slope, f = self.activations()
-        dh = grad[:, :n]
-        dc = grad[:, n:] + dh * cell_slope
-        dz = cat([dc, dc, dc, dh], 1) * slopes
+        dz, dc = _lstm_gate_gradients(grad[:, :n], grad[:, n:], slopes, cell_slope)
         dh_prev, dw, db = _through_w_hh(self, dz, hc[:, :n])
         dhc = cat([dh_prev, dc * f], 1) if dh_prev is not None else None
         return _grads(self, dz if gx.requires_grad else None, dhc, dw, db)
@@ -140,12 +132,71 @@ class LSTMCellStep(Function):
         if not grad_mode.enabled:
             return tuple(wrap(array) for array in self.saved)
         hc, n = self.inputs[1], self.inputs[2].shape[1]
-        z = _pre_activation(self, hc[:, :n])
-        i, f, o = (sigmoid(z[:, k * n : (k + 1) * n]) for k in (0, 1, 3))
-        g = tanh(z[:, 2 * n : 3 * n])
-        tanh_c = tanh(f * hc[:, n:] + i * g)
-        slopes = cat([g * i * (1 - i), hc[:, n:] * f * (1 - f), i * (1 - g * g), tanh_c * o * (1 - o)], 1)
-        return slopes, o * (1 - tanh_c * tanh_c), f
+        return _lstm_activations(_pre_activation(self, hc[:, :n]), hc[:, n:])[:3]
+
+
+class LSTMLayer(Function):
+    """Every step of one LSTM layer and direction, one node (PyTorch's CPU LSTM is one fused node too):
+    [h_1 .. h_L, c_1 .. c_L] (2, L, N, H), from gx = x W_ih^T + b (L, N, 4H, both biases in it), the starting
+    state [h_0, c_0] (N, 2H) and W_hh; ``reverse`` runs from the last step to the first.
+
+    Forward is ``LSTMCellStep``'s step in a loop. Backward runs the step's gradient back through time,
+    carrying dh and dc from each step to the one before (d[h, c] of ``LSTMCellStep``), and takes
+    d/dW_hh = sum_t dz_t^T h_{t-1} as **one** product of all steps' dz against all steps' h_{t-1}: one big
+    matrix product instead of L small ones, and no accumulation of L full-size weight gradients. The
+    activations come from forward's arrays or, under ``create_graph``, from forward again in Tensor ops."""
+
+    def forward(
+        self, gx: np.ndarray, hc0: np.ndarray, w_hh: np.ndarray, *, reverse: bool = False
+    ) -> np.ndarray:
+        (length, batch, _), n = gx.shape, w_hh.shape[1]
+        out = np.empty((2, length, batch, n), gx.dtype)
+        slopes = np.empty_like(gx)
+        cell_slope, forget, h_prev = (np.empty((length, batch, n), gx.dtype) for _ in range(3))
+        h, c = hc0[:, :n], hc0[:, n:]
+        for t in _time_order(length, reverse):
+            h_prev[t] = h
+            gates = _times_transposed(h, w_hh)
+            gates += gx[t]
+            cell_slope[t], forget[t] = _lstm_step_(gates, c, out[0, t], out[1, t], slopes[t])
+            h, c = out[0, t], out[1, t]
+        self.saved = (slopes, cell_slope, forget, h_prev)
+        return out
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        gx, hc0, w_hh = self.inputs
+        (length, batch, _), n = gx.shape, w_hh.shape[1]
+        slopes, cell_slope, forget, h_prev = self.activations()
+        dz: list[Tensor] = [None] * length  # type: ignore[list-item]
+        dh = dc = None
+        for k, t in enumerate(_time_order(length, not self.params.get("reverse", False))):
+            dh_t, dc_t = grad[0, t], grad[1, t]
+            if dh is not None:
+                dh_t, dc_t = dh_t + dh, dc_t + dc
+            dz[t], dc = _lstm_gate_gradients(dh_t, dc_t, slopes[t], cell_slope[t])
+            if k < length - 1 or hc0.requires_grad:  # the carry into step t - 1 (or into the start)
+                dh, dc = dz[t] @ w_hh, dc * forget[t]
+        dz_all = StackSteps.apply(*dz)
+        dw = None
+        if w_hh.requires_grad:
+            dw = reshape(dz_all, (length * batch, 4 * n)).mT @ reshape(h_prev, (length * batch, n))
+        dhc0 = cat([dh, dc], 1) if hc0.requires_grad else None
+        return dz_all if gx.requires_grad else None, dhc0, dw
+
+    def activations(self) -> tuple[Tensor, ...]:
+        """S, s_c, f and h_{t-1} of every step (L, N, ...): forward's arrays, or computed again from the
+        inputs with Tensor ops (create_graph)."""
+        if not grad_mode.enabled:
+            return tuple(wrap(array) for array in self.saved)
+        gx, hc0, w_hh = self.inputs
+        length, n = gx.shape[0], w_hh.shape[1]
+        steps: list[tuple[Tensor, ...]] = [None] * length  # type: ignore[list-item]
+        h, c = hc0[:, :n], hc0[:, n:]
+        for t in _time_order(length, self.params.get("reverse", False)):
+            *kept, h_new, c = _lstm_activations(gx[t] + h @ w_hh.mT, c)
+            steps[t] = (*kept, h)
+            h = h_new
+        return tuple(StackSteps.apply(*column) for column in zip(*steps))
 
 
 class GRUCellStep(Function):
@@ -200,6 +251,56 @@ class GRUCellStep(Function):
         rz = sigmoid(gx[:, : 2 * n] + gh[:, : 2 * n])
         r, gh_n = rz[:, :n], gh[:, 2 * n :]
         return r, rz[:, n:], tanh(gx[:, 2 * n :] + r * gh_n), gh_n
+
+
+def _time_order(length: int, reverse: bool) -> range:
+    """The steps 0 .. L-1 in the order a direction runs them."""
+    return range(length - 1, -1, -1) if reverse else range(length)
+
+
+def _lstm_step_(
+    gates: np.ndarray, c: np.ndarray, h_out: np.ndarray, c_out: np.ndarray, slopes: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """One LSTM step in place (numpy): the pre-activations ``gates`` (N, 4H) become [i, f, g, o], ``h_out``
+    and ``c_out`` (N, H) get h' and c', ``slopes`` (N, 4H) gets S (see ``LSTMCellStep``). Returns (s_c, f)."""
+    n = c.shape[1]
+    _sigmoid_(gates[:, : 2 * n])
+    np.tanh(gates[:, 2 * n : 3 * n], out=gates[:, 2 * n : 3 * n])
+    _sigmoid_(gates[:, 3 * n :])
+    i, f, g, o = (gates[:, k * n : (k + 1) * n] for k in range(4))
+    c_new = np.multiply(f, c, out=c_out)
+    c_new += i * g
+    tanh_c = np.tanh(c_new)
+    np.multiply(o, tanh_c, out=h_out)
+    np.subtract(1, gates, out=slopes)
+    slopes *= gates  # sigmoid's slope a (1 - a), right for i, f and o
+    np.multiply(g, g, out=slopes[:, 2 * n : 3 * n])
+    np.subtract(1, slopes[:, 2 * n : 3 * n], out=slopes[:, 2 * n : 3 * n])  # tanh's for g
+    for k, factor in enumerate((g, c, i, tanh_c)):
+        slopes[:, k * n : (k + 1) * n] *= factor
+    cell_slope = tanh_c * tanh_c
+    np.subtract(1, cell_slope, out=cell_slope)
+    cell_slope *= o
+    return cell_slope, f
+
+
+def _lstm_activations(z: Tensor, c: Tensor) -> tuple[Tensor, ...]:
+    """The step of ``_lstm_step_`` in Tensor ops, from the pre-activations z = gx + h W_hh^T (+ b_hh) and c:
+    (S, s_c, f, h', c')."""
+    n = c.shape[1]
+    i, f, o = (sigmoid(z[:, k * n : (k + 1) * n]) for k in (0, 1, 3))
+    g = tanh(z[:, 2 * n : 3 * n])
+    c_new = f * c + i * g
+    tanh_c = tanh(c_new)
+    slopes = cat([g * i * (1 - i), c * f * (1 - f), i * (1 - g * g), tanh_c * o * (1 - o)], 1)
+    return slopes, o * (1 - tanh_c * tanh_c), f, o * tanh_c, c_new
+
+
+def _lstm_gate_gradients(dh: Tensor, dc: Tensor, slopes: Tensor, cell_slope: Tensor) -> tuple[Tensor, Tensor]:
+    """From the incoming dh', dc' of one LSTM step: dz (d/d its pre-activations) and the whole dc, through
+    h' too."""
+    dc = dc + dh * cell_slope
+    return cat([dc, dc, dc, dh], 1) * slopes, dc
 
 
 def _times_transposed(h: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -416,17 +517,23 @@ def recurrent_layers(
                 b_ih, b_hh = b_ih + b_hh, None
             hidden = w_hh.shape[1]
             flat = reshape(layer_input, (length * batch, layer_input.shape[2]))
-            gx = unbind_steps(reshape(linear(flat, w_ih, b_ih), (length, batch, w_ih.shape[0])))
+            gx_all = reshape(linear(flat, w_ih, b_ih), (length, batch, w_ih.shape[0]))
             state = _initial_state(h0, c0, k, lstm, (batch, hidden), w_hh.dtype)
+            if lstm:  # one node for the whole layer and direction
+                hc = LSTMLayer.apply(gx_all, state, w_hh, **({"reverse": True} if direction else {}))
+                last = 0 if direction else length - 1
+                outputs.append(clone(getitem(hc, 0)))  # its own memory, as PyTorch's output
+                finals_h.append(getitem(hc, (0, last)))
+                finals_c.append(getitem(hc, (1, last)))
+                continue
+            gx = unbind_steps(gx_all)
             recurrent = (w_hh,) if b_hh is None else (w_hh, b_hh)
             hs: list[Tensor] = [None] * length  # type: ignore[list-item]
-            for t in reversed(range(length)) if direction else range(length):
+            for t in _time_order(length, bool(direction)):
                 state = step.apply(gx[t], state, *recurrent, **params)
-                hs[t] = getitem(state, _first(hidden)) if lstm else state
+                hs[t] = state
             outputs.append(StackSteps.apply(*hs))
-            finals_h.append(getitem(state, _first(hidden)) if lstm else state)
-            if lstm:
-                finals_c.append(getitem(state, _second(hidden)))
+            finals_h.append(state)
         layer_input = outputs[0] if directions == 1 else cat(outputs, 2)
         if dropout and training and layer < num_layers - 1:
             layer_input = dropout_fn(layer_input, dropout, True)
