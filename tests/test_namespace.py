@@ -29,7 +29,7 @@ def _message(error: BaseException) -> str:
         (tg.nn, "Frobnicate", "tensorgrad does not support torch.nn.Frobnicate; see docs/porting"),
         (tg.nn.functional, "frobnicate", "does not support torch.nn.functional.frobnicate"),
         (tg.optim, "Frobnicate", "tensorgrad does not support torch.optim.Frobnicate"),
-        (tg.nn.utils, "rnn", "tensorgrad.nn.utils has no 'rnn': not supported yet (pack_padded_sequence"),
+        (tg.nn.utils, "prune", "tensorgrad.nn.utils has no 'prune': not supported"),
         (tg.nn.utils, "frobnicate", "tensorgrad does not support torch.nn.utils.frobnicate"),
     ],
 )

@@ -544,15 +544,6 @@ def test_settings_are_checked_with_pytorchs_messages():
         nn.GRU(3, 4, device="cuda")
 
 
-def test_a_packed_sequence_is_refused_clearly():
-    class PackedSequence:  # what torch.nn.utils.rnn.pack_padded_sequence returns: data plus batch_sizes
-        data = tg.zeros(6, 3)
-        batch_sizes = tg.tensor([2, 2, 2])
-
-    with pytest.raises(NotImplementedError, match="PackedSequence inputs are not supported"):
-        nn.LSTM(3, 4)(PackedSequence())
-
-
 # ---------------------------------------------------------------------------- PyTorch's own numbers
 TORCH = load_fixture("recurrent")
 CASES = json.loads(str(TORCH["cases"]))

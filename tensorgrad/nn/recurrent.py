@@ -30,6 +30,7 @@ from ..tensor import Tensor, get_default_dtype, operand, wrap
 from . import init
 from .module import Module
 from .parameter import Parameter
+from .utils.rnn import PackedSequence, packed_data, padded_sorted
 
 
 class RNNBase(Module):
@@ -96,7 +97,9 @@ class RNNBase(Module):
     def flatten_parameters(self) -> None:
         """PyTorch compacts the weights for cuDNN here; tensorgrad has nothing to do (for ported code)."""
 
-    def forward(self, input: Any, hx: Any = None) -> tuple[Tensor, Any]:
+    def forward(self, input: Any, hx: Any = None) -> tuple[Any, Any]:
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         x = self._checked_input(input)
         batched = x.ndim == 3
         if not batched:
@@ -122,13 +125,43 @@ class RNNBase(Module):
             output = transpose(output, 0, 1)
         return (output, (h_n, c_n)) if self.mode == "LSTM" else (output, h_n)
 
+    def _forward_packed(self, packed: PackedSequence, hx: Any) -> tuple[PackedSequence, Any]:
+        """A packed batch: each sequence runs for its own length (``nn.utils.rnn``); the initial and final
+        states are in the batch's order, the output packed as the input (PyTorch's behaviour)."""
+        data = operand(packed.data)
+        if data.ndim != 2 or data.shape[1] != self.input_size:
+            raise RuntimeError(
+                f"{self!r}: a PackedSequence's data must be (sum of lengths, {self.input_size}), "
+                f"got shape {data.shape}"
+            )
+        _check_dtype(self, data, self.weight_ih_l0)
+        x, lengths = padded_sorted(packed)
+        h0, c0 = self._checked_state(hx, x, True)
+        if (
+            packed.sorted_indices is not None
+        ):  # the states follow the batch's order, the layers the packed one
+            order = packed.sorted_indices.numpy()
+            h0, c0 = (None if s is None else s[:, order] for s in (h0, c0))
+        output, h_n, c_n = recurrent_layers(
+            self.mode,
+            x,
+            self.all_weights,
+            h0,
+            c0,
+            num_layers=self.num_layers,
+            bidirectional=self.bidirectional,
+            dropout=self.dropout,
+            training=self.training,
+            lengths=lengths,
+        )
+        if packed.unsorted_indices is not None:
+            back = packed.unsorted_indices.numpy()
+            h_n, c_n = (None if s is None else s[:, back] for s in (h_n, c_n))
+        output = packed._replace(data=packed_data(output, packed.batch_sizes))
+        return (output, (h_n, c_n)) if self.mode == "LSTM" else (output, h_n)
+
     # ----------------------------------------------------------------- checks
     def _checked_input(self, input: Any) -> Tensor:
-        if hasattr(input, "batch_sizes"):
-            raise NotImplementedError(
-                f"{self!r}: PackedSequence inputs are not supported in tensorgrad (no nn.utils.rnn); pass a "
-                "padded tensor (L, N, H_in) and read each sequence's last step from output"
-            )
         x = operand(input)
         if x.ndim not in (2, 3):
             layout = "(N, L, H_in)" if self.batch_first else "(L, N, H_in)"

@@ -43,7 +43,7 @@ import numpy as np
 from ..autograd import grad_mode
 from ..autograd.function import Function
 from ..tensor import Tensor, operand, wrap
-from .elementwise import clone, sigmoid, tanh
+from .elementwise import clone, sigmoid, tanh, where
 from .linalg import linear
 from .normalization import dropout as dropout_fn
 from .shape import Index, cat, getitem, reshape
@@ -488,6 +488,7 @@ def recurrent_layers(
     bidirectional: bool = False,
     dropout: float = 0.0,
     training: bool = False,
+    lengths: np.ndarray | None = None,
 ) -> tuple[Tensor, Tensor, Tensor | None]:
     """A stack of recurrent layers over a time-major sequence, as PyTorch's ``nn.RNN``/``LSTM``/``GRU``.
 
@@ -495,6 +496,10 @@ def recurrent_layers(
     direction (forward first), ``(w_ih, w_hh)`` or ``(w_ih, w_hh, b_ih, b_hh)``. ``h0``, ``c0``: the
     initial states (num_layers * directions, N, H), zeros when None (``c0`` for LSTM only). Between layers
     the output goes through dropout with probability ``dropout`` when ``training``.
+
+    ``lengths`` (N,): sequence n has only its first ``lengths[n]`` steps (a packed batch, padded): at later
+    steps its state stays as it is, so h_n is the state after its last real step and the reverse direction
+    starts there; what the output holds at those steps is left undefined (``nn.utils.rnn`` drops it).
 
     Returns (output (L, N, directions * H), h_n, c_n), c_n None except for LSTM. The caller (the nn
     modules) has checked the shapes and dtypes.
@@ -519,7 +524,7 @@ def recurrent_layers(
             flat = reshape(layer_input, (length * batch, layer_input.shape[2]))
             gx_all = reshape(linear(flat, w_ih, b_ih), (length, batch, w_ih.shape[0]))
             state = _initial_state(h0, c0, k, lstm, (batch, hidden), w_hh.dtype)
-            if lstm:  # one node for the whole layer and direction
+            if lstm and lengths is None:  # one node for the whole layer and direction
                 hc = LSTMLayer.apply(gx_all, state, w_hh, **({"reverse": True} if direction else {}))
                 last = 0 if direction else length - 1
                 outputs.append(clone(getitem(hc, 0)))  # its own memory, as PyTorch's output
@@ -530,10 +535,13 @@ def recurrent_layers(
             recurrent = (w_hh,) if b_hh is None else (w_hh, b_hh)
             hs: list[Tensor] = [None] * length  # type: ignore[list-item]
             for t in _time_order(length, bool(direction)):
-                state = step.apply(gx[t], state, *recurrent, **params)
-                hs[t] = state
+                new = step.apply(gx[t], state, *recurrent, **params)
+                state = new if lengths is None else where((t < lengths)[:, None], new, state)
+                hs[t] = getitem(state, _first(hidden)) if lstm else state
             outputs.append(StackSteps.apply(*hs))
-            finals_h.append(state)
+            finals_h.append(getitem(state, _first(hidden)) if lstm else state)
+            if lstm:
+                finals_c.append(getitem(state, _second(hidden)))
         layer_input = outputs[0] if directions == 1 else cat(outputs, 2)
         if dropout and training and layer < num_layers - 1:
             layer_input = dropout_fn(layer_input, dropout, True)
