@@ -273,10 +273,17 @@ def test_embedding_rejects_float_indices_a_bad_weight_and_a_bad_padding_idx():
         nn.Embedding(5, 2, padding_idx=-6)
 
 
-def test_sparse_gradients_are_refused_clearly():
-    with pytest.raises(NotImplementedError, match="sparse=True is not supported: tensorgrad has no sparse"):
-        nn.Embedding(5, 2, sparse=True)
-    with pytest.raises(NotImplementedError, match="embedding: sparse=True is not supported"):
-        F.embedding([0], tg.ones(4, 2), sparse=True)
+def test_sparse_is_accepted_and_gives_the_same_gradient_as_a_dense_array():
+    tg.manual_seed(0)
+    dense, sparse = nn.Embedding(5, 2), nn.Embedding(5, 2, sparse=True)
+    sparse.load_state_dict(dense.state_dict())
+    for layer in (dense, sparse):
+        (layer(tg.tensor([[0, 3], [3, 4]])) ** 2).sum().backward()
+    np.testing.assert_array_equal(sparse.weight.grad.numpy(), dense.weight.grad.numpy())
+    assert sparse.sparse is True and repr(sparse) == "Embedding(5, 2, sparse=True)"
+    np.testing.assert_array_equal(F.embedding([1], tg.ones(4, 2), sparse=True).numpy(), [[1.0, 1.0]])
+
+
+def test_a_gpu_device_is_refused_clearly():
     with pytest.raises(ValueError, match="Embedding: device='cuda'"):
         nn.Embedding(5, 2, device="cuda")

@@ -40,7 +40,7 @@ from .conv import Conv2D, Conv2d
 from .conv1d import Conv1D, Conv1d
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
-from .embedding import Embedding
+from .embedding import Embedding, EmbeddingBag
 from .flatten import Flatten, Unflatten
 from .layer_norm import LayerNorm
 from .linear import Dense, Identity, Linear
@@ -137,6 +137,7 @@ __all__ = [
     "Dropout2d",
     "Dropout3d",
     "Embedding",
+    "EmbeddingBag",
     "Flatten",
     "GRUCell",
     "GaussianNLLLoss",

@@ -1,4 +1,5 @@
-"""Embedding: a lookup table of vectors, one row per index, with PyTorch's arguments, layout and init."""
+"""Embedding and EmbeddingBag: a lookup table of vectors, one row per index, with PyTorch's arguments, layout
+and init; EmbeddingBag reduces each bag of looked-up rows to one (sum, mean or max)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import numpy as np
 
 from ..device import check_device
 from ..ops.embedding import embedding, padding_index
+from ..ops.embedding_bag import MODES, embedding_bag
 from ..tensor import Tensor, get_default_dtype
 from . import init
 from .module import Module
@@ -21,7 +23,8 @@ class Embedding(Module):
     in PyTorch; that row receives no gradient (negative ``padding_idx`` counts from the end). ``max_norm``
     rescales the rows looked up, in place, to a ``norm_type``-norm of at most ``max_norm``;
     ``scale_grad_by_freq`` divides each row's gradient by how often it occurs in the batch. ``sparse=True``
-    is refused (tensorgrad's gradients are dense). ``_weight`` gives the initial table (copied; it is not
+    is accepted, for PyTorch code: the gradient has the same values, as a dense array (tensorgrad has no
+    sparse tensors). ``_weight`` gives the initial table (copied; it is not
     re-initialised) and ``_freeze=True`` makes it a parameter that does not require grad.
     """
 
@@ -41,11 +44,6 @@ class Embedding(Module):
     ) -> None:
         super().__init__()
         check_device(device, "Embedding")
-        if sparse:
-            raise NotImplementedError(
-                "Embedding: sparse=True is not supported: tensorgrad has no sparse gradients; use "
-                "sparse=False (the same gradient values, as a dense (num_embeddings, embedding_dim) array)"
-            )
         self.num_embeddings, self.embedding_dim = int(num_embeddings), int(embedding_dim)
         self.padding_idx = padding_index("Embedding", padding_idx, self.num_embeddings)
         self.max_norm, self.norm_type = max_norm, norm_type
@@ -123,4 +121,129 @@ class Embedding(Module):
             text += f", norm_type={self.norm_type}"
         if self.scale_grad_by_freq is not False:
             text += f", scale_grad_by_freq={self.scale_grad_by_freq}"
+        if self.sparse is not False:
+            text += ", sparse=True"
+        return text
+
+
+class EmbeddingBag(Module):
+    """The sum, mean (default) or max of the embedding rows of each bag of indices (PyTorch's
+    ``nn.EmbeddingBag``; the equations are in ``tensorgrad/ops/embedding_bag.py``): ``forward(input,
+    offsets=None, per_sample_weights=None)`` with a 1-D ``input`` and the bags' start ``offsets``, or a 2-D
+    ``input`` of one bag per row, gives (bags, embedding_dim). ``weight`` (num_embeddings, embedding_dim) is
+    drawn from N(0, 1), the ``padding_idx`` row zeroed; entries equal to ``padding_idx`` are left out of
+    their bag (a mean divides by the entries left). ``per_sample_weights`` weigh the rows (mode "sum").
+    ``sparse=True`` is accepted; the gradient is dense (see ``Embedding``).
+
+    The text classifier of PyTorch's "Text classification with the torchtext library" tutorial is
+    ``EmbeddingBag(vocab_size, embed_dim)`` then ``Linear(embed_dim, num_class)``, called as
+    ``model(text, offsets)``.
+    """
+
+    def __init__(
+        self,
+        num_embeddings: int,
+        embedding_dim: int,
+        max_norm: float | None = None,
+        norm_type: float = 2.0,
+        scale_grad_by_freq: bool = False,
+        mode: str = "mean",
+        sparse: bool = False,
+        _weight: Any = None,
+        include_last_offset: bool = False,
+        padding_idx: int | None = None,
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        check_device(device, "EmbeddingBag")
+        if mode not in MODES:
+            raise ValueError(f"EmbeddingBag: mode must be one of {MODES}, got {mode!r}")
+        self.num_embeddings, self.embedding_dim = int(num_embeddings), int(embedding_dim)
+        self.padding_idx = padding_index("EmbeddingBag", padding_idx, self.num_embeddings)
+        self.max_norm, self.norm_type, self.scale_grad_by_freq = max_norm, norm_type, scale_grad_by_freq
+        self.mode, self.sparse, self.include_last_offset = mode, sparse, include_last_offset
+        shape = (self.num_embeddings, self.embedding_dim)
+        if _weight is None:
+            dtype = np.dtype(get_default_dtype() if dtype is None else dtype)
+            self.weight = Parameter(np.empty(shape, dtype))
+            self.reset_parameters()
+        else:
+            self.weight = Parameter(_weight)
+            if tuple(self.weight.shape) != shape:
+                raise ValueError(
+                    f"EmbeddingBag: _weight has shape {tuple(self.weight.shape)}, expected (num_embeddings, "
+                    f"embedding_dim) = {shape}"
+                )
+
+    def reset_parameters(self) -> None:
+        """N(0, 1), the ``padding_idx`` row zeroed (PyTorch's default)."""
+        init.normal_(self.weight)
+        if self.padding_idx is not None:
+            self.weight.array[self.padding_idx] = 0
+
+    def forward(self, input: Any, offsets: Any = None, per_sample_weights: Any = None) -> Tensor:
+        try:
+            return embedding_bag(
+                input,
+                self.weight,
+                offsets,
+                self.max_norm,
+                self.norm_type,
+                self.scale_grad_by_freq,
+                self.mode,
+                self.sparse,
+                per_sample_weights,
+                self.include_last_offset,
+                self.padding_idx,
+            )
+        except (ValueError, IndexError, TypeError, NotImplementedError) as err:
+            raise type(err)(f"{self!r}: {err}") from None
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        embeddings: Any,
+        freeze: bool = True,
+        max_norm: float | None = None,
+        norm_type: float = 2.0,
+        scale_grad_by_freq: bool = False,
+        mode: str = "mean",
+        sparse: bool = False,
+        include_last_offset: bool = False,
+        padding_idx: int | None = None,
+    ) -> EmbeddingBag:
+        """An EmbeddingBag whose table is ``embeddings`` (num_embeddings, embedding_dim), copied as it is;
+        ``freeze=True`` keeps it from learning."""
+        table = np.asarray(embeddings.array if isinstance(embeddings, Tensor) else embeddings)
+        if table.ndim != 2:
+            raise ValueError(
+                f"EmbeddingBag.from_pretrained: embeddings must be 2-D (num_embeddings, embedding_dim), got "
+                f"shape {table.shape}"
+            )
+        bag = cls(
+            *table.shape,
+            max_norm=max_norm,
+            norm_type=norm_type,
+            scale_grad_by_freq=scale_grad_by_freq,
+            mode=mode,
+            sparse=sparse,
+            _weight=embeddings,
+            include_last_offset=include_last_offset,
+            padding_idx=padding_idx,
+        )
+        bag.weight.requires_grad = not freeze
+        return bag
+
+    def extra_repr(self) -> str:
+        text = f"{self.num_embeddings}, {self.embedding_dim}"
+        if self.max_norm is not None:
+            text += f", max_norm={self.max_norm}"
+        if self.norm_type != 2:
+            text += f", norm_type={self.norm_type}"
+        if self.scale_grad_by_freq is not False:
+            text += f", scale_grad_by_freq={self.scale_grad_by_freq}"
+        text += f", mode='{self.mode}'"  # PyTorch's repr, which leaves out include_last_offset and sparse
+        if self.padding_idx is not None:
+            text += f", padding_idx={self.padding_idx}"
         return text

@@ -34,6 +34,7 @@ from ..ops.conv1d import conv1d
 from ..ops.distance import cosine_similarity, pairwise_distance
 from ..ops.elementwise import leaky_relu, relu, sigmoid, tanh
 from ..ops.embedding import embedding
+from ..ops.embedding_bag import embedding_bag
 from ..ops.layer_norm import layer_norm
 from ..ops.linalg import linear
 from ..ops.loss import (
@@ -87,6 +88,7 @@ __all__ = [
     "dropout3d",
     "elu",
     "embedding",
+    "embedding_bag",
     "gaussian_nll_loss",
     "gelu",
     "glu",

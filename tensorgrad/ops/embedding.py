@@ -121,18 +121,14 @@ def embedding(
     (embedding_dim,)``. The ``padding_idx`` row (negative counts from the end) gets no gradient;
     ``scale_grad_by_freq`` divides each position's gradient by how often its row occurs in ``input``;
     ``max_norm`` rescales the rows looked up, in place, to a ``norm_type``-norm of at most ``max_norm``.
-    ``sparse=True`` is refused: tensorgrad's gradients are dense."""
+    ``sparse=True`` is accepted: the gradient has the same values, as a dense array (tensorgrad has no
+    sparse tensors)."""
     w = operand(weight)
     if w.ndim != 2:
         raise ValueError(
             f"embedding: weight must be 2-D (num_embeddings, embedding_dim), got shape {tuple(w.shape)}"
         )
     rows = w.shape[0]
-    if sparse:
-        raise NotImplementedError(
-            "embedding: sparse=True is not supported: tensorgrad has no sparse gradients; use sparse=False "
-            "(the same gradient values, as a dense (num_embeddings, embedding_dim) array)"
-        )
     indices = embedding_indices("embedding", input, rows)
     padding_idx = padding_index("embedding", padding_idx, rows)
     if max_norm is not None:
