@@ -13,6 +13,7 @@ temporary file next to the target and renamed over it, so a crash never leaves a
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import zipfile
@@ -30,9 +31,10 @@ _FORMAT = 1
 _Scalar = (str, int, float, bool, type(None))
 
 
-def save(obj: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
+def save(obj: Mapping[str, Any], path: str | os.PathLike[str] | BinaryIO) -> None:
     """Write ``obj`` (a state dict, or any nesting of dicts, lists and tuples of arrays, Tensors, numbers,
-    strings and None) to ``path`` as an npz archive, atomically.
+    strings and None) to ``path`` as an npz archive, atomically; or into an open binary file (``with
+    open(p, "wb") as f: save(sd, f)``, an ``io.BytesIO``), as ``torch.save`` takes either.
 
     >>> import tempfile, os, numpy as np
     >>> path = os.path.join(tempfile.mkdtemp(), "model.npz")
@@ -53,35 +55,66 @@ def save(obj: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
                 with archive.open(name + ".npy", "w", force_zip64=True) as member:
                     np.lib.format.write_array(member, array, allow_pickle=False)
 
-    atomic_write(path, write, op="save")
+    if hasattr(path, "write"):
+        write(path)  # type: ignore[arg-type]
+    else:
+        atomic_write(path, write, op="save")
 
 
-def load(path: str | os.PathLike[str]) -> Any:
+def load(path: str | os.PathLike[str] | BinaryIO, **torch_options: Any) -> Any:
     """Read what ``save`` wrote (Tensors where Tensors were saved, as ``torch.load``; numpy arrays where
-    arrays were), or a plain npz's arrays (a dict of numpy arrays)."""
+    arrays were), or a plain npz's arrays (a dict of numpy arrays), from a path or an open binary file.
+
+    ``torch.load``'s ``map_location`` and ``weights_only=True`` are accepted for ported code (there is one
+    device, and nothing but arrays is ever loaded); ``weights_only=False``, which asks to unpickle objects,
+    is refused: tensorgrad never unpickles."""
+    _check_torch_options(torch_options)
+    if hasattr(path, "read"):
+        return _load_from(path, getattr(path, "name", "the file object"))
     path = Path(path)
     if path.is_dir():
         raise IsADirectoryError(f"load: {path} is a folder; give the path of a file that save wrote")
     if not path.is_file():
         raise FileNotFoundError(f"load: no file at {path}")
+    return _load_from(path, path)
+
+
+def _check_torch_options(options: dict[str, Any]) -> None:
+    unknown = set(options) - {"map_location", "weights_only", "mmap"}
+    if unknown:
+        raise TypeError(f"load() got unexpected keyword argument(s) {sorted(unknown)}")
+    if options.get("weights_only") is False:
+        raise ValueError(
+            "load: weights_only=False asks to unpickle arbitrary objects (a whole model), which tensorgrad "
+            "never does; save and load the state dict instead: save(model.state_dict(), f), then "
+            "model.load_state_dict(load(f))"
+        )
+
+
+def _load_from(source: Any, name: Any) -> Any:
+    """``load`` from a path or a file object (read to its end); ``name`` names it in errors."""
+    if not isinstance(source, Path):
+        source = io.BytesIO(source.read())
     try:
-        with zipfile.ZipFile(path) as archive:  # a .npy file or a truncated archive fails here
+        with zipfile.ZipFile(source) as archive:  # a .npy file or a truncated archive fails here
             members = archive.namelist()
     except (OSError, EOFError, zipfile.BadZipFile) as err:
-        raise ValueError(f"load: {path} is not a readable npz archive ({err})") from None
-    _check_members(members, path)
+        raise ValueError(f"load: {name} is not a readable npz archive ({err})") from None
+    _check_members(members, name)
+    if not isinstance(source, Path):
+        source.seek(0)
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in archive.files}
+        with np.load(source, allow_pickle=False) as archive:
+            arrays = {member: archive[member] for member in archive.files}
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as err:
-        raise ValueError(f"load: {path} is not a readable npz archive ({err})") from None
+        raise ValueError(f"load: {name} is not a readable npz archive ({err})") from None
     if MANIFEST not in arrays:
         return arrays
     try:
         manifest = json.loads(str(arrays.pop(MANIFEST)))
         return _decode(manifest["structure"], arrays)
     except (KeyError, TypeError, ValueError) as err:
-        raise ValueError(f"load: {path} has a damaged tensorgrad manifest ({err})") from None
+        raise ValueError(f"load: {name} has a damaged tensorgrad manifest ({err})") from None
 
 
 def _check_members(names: list[str], path: Path) -> None:

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import ops
 from .autograd import grad_mode
-from .tensor import Tensor, _scaled
+from .tensor import Tensor, _scaled, legacy_scale_first
 
 
 def with_out(function: Callable[..., Tensor]) -> Callable[..., Tensor]:
@@ -51,14 +51,16 @@ def with_out(function: Callable[..., Tensor]) -> Callable[..., Tensor]:
 
 
 @with_out
-def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+def add(input: Any, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
     """input + alpha * other, broadcasting."""
+    other, alpha = legacy_scale_first("add", "other", "alpha", other, rest, alpha)
     return ops.add(input, other if alpha == 1 else _scaled(other, alpha))
 
 
 @with_out
-def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+def sub(input: Any, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
     """input - alpha * other, broadcasting."""
+    other, alpha = legacy_scale_first("sub", "other", "alpha", other, rest, alpha)
     return ops.sub(input, other if alpha == 1 else _scaled(other, alpha))
 
 

@@ -182,3 +182,20 @@ def test_out_keyword_is_refused_when_grad_would_be_recorded():
     with tg.no_grad():
         tg.add(w, 1.0, out=out)
     np.testing.assert_array_equal(out.numpy(), [2.0, 3.0])
+
+
+def test_pytorchs_deprecated_scale_first_overloads_work_and_warn():
+    # old optimizers and examples: p.data.add_(-lr, grad), exp_avg_sq.addcmul_(1 - beta2, grad, grad)
+    p, g = tg.ones(3), tg.full((3,), 2.0)
+    with pytest.warns(UserWarning, match=r"This overload of add_ is deprecated: add_\(Number alpha, other\)"):
+        p.add_(-0.5, g)
+    assert p.tolist() == [0.0, 0.0, 0.0]
+    with pytest.warns(UserWarning, match="deprecated"):
+        assert tg.ones(2).add(3, tg.ones(2)).tolist() == [4.0, 4.0]
+        assert tg.sub(tg.ones(2), 3, tg.ones(2)).tolist() == [-2.0, -2.0]
+        q = tg.ones(2)
+        q.addcmul_(2, tg.full((2,), 3.0), tg.full((2,), 4.0))
+        assert q.tolist() == [25.0, 25.0]
+        assert tg.addcdiv(tg.ones(2), 2, tg.full((2,), 3.0), tg.full((2,), 4.0)).tolist() == [2.5, 2.5]
+    with pytest.raises(TypeError, match=r"add\(\) takes \(other, \*, alpha=1\) or the deprecated"):
+        tg.ones(2).add(tg.ones(2), tg.ones(2))

@@ -213,3 +213,21 @@ def test_resuming_from_a_saved_model_and_optimizer_gives_the_identical_trajector
     train(model, optimizer, scheduler, batches[3:])
     for key, value in model.state_dict().items():
         np.testing.assert_array_equal(value, uninterrupted[key])
+
+
+def test_open_files_and_bytes_buffers_work_as_torch_save_and_load_take_them(tmp_path):
+    model = tg.nn.Linear(3, 2)
+    buffer = io.BytesIO()
+    tg.save(model.state_dict(), buffer)
+    buffer.seek(0)
+    loaded = tg.load(buffer, map_location="cpu", weights_only=True)
+    assert buffer.tell() == len(buffer.getvalue())  # read to the end, as torch.load leaves it
+    np.testing.assert_array_equal(loaded["weight"].numpy(), model.weight.numpy())
+    with open(tmp_path / "model.pt", "wb") as f:
+        tg.save({"step": 3}, f)
+    with open(tmp_path / "model.pt", "rb") as f:
+        assert tg.load(f) == {"step": 3}
+    with pytest.raises(ValueError, match=r"weights_only=False asks to unpickle arbitrary objects"):
+        tg.load(io.BytesIO(buffer.getvalue()), weights_only=False)
+    with pytest.raises(ValueError, match=r"is not a readable npz archive"):
+        tg.load(io.BytesIO(b"not an archive"))

@@ -199,14 +199,14 @@ def contiguous(x: Tensor) -> Tensor:
     return Contiguous.apply(x)
 
 
-def addcmul(input: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+def addcmul(input: Any, tensor1: Any, tensor2: Any, *rest: Any, value: Any = 1) -> Tensor:
     """input + value * tensor1 * tensor2 (PyTorch's ``addcmul``)."""
-    return operand(input).addcmul(tensor1, tensor2, value=value)
+    return operand(input).addcmul(tensor1, tensor2, *rest, value=value)
 
 
-def addcdiv(input: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+def addcdiv(input: Any, tensor1: Any, tensor2: Any, *rest: Any, value: Any = 1) -> Tensor:
     """input + value * tensor1 / tensor2 (PyTorch's ``addcdiv``)."""
-    return operand(input).addcdiv(tensor1, tensor2, value=value)
+    return operand(input).addcdiv(tensor1, tensor2, *rest, value=value)
 
 
 def t(input: Any) -> Tensor:
