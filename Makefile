@@ -15,10 +15,12 @@ demo: $(STAMP)
 # the numeric tests and the notebooks run twice: as the machine's BLAS is set up, then under another OpenBLAS
 # kernel and thread count, so a claim that holds for one kernel's rounding only fails here, not on a user's machine
 NOT_NUMERIC := --ignore=tests/test_docs.py --ignore=tests/test_data_download.py --ignore=tests/test_cli_options.py \
-	--ignore=tests/test_io.py --ignore=tests/test_allocator.py --ignore=tests/test_benchmarks.py
+	--ignore=tests/test_io.py --ignore=tests/test_allocator.py --ignore=tests/test_benchmarks.py \
+	--ignore=tests/test_explorer_browser.py --ignore=tests/test_docs_browser.py
 
 test: $(STAMP)
 	@bash scripts/ensure-graphviz.sh
+	@bash scripts/ensure-chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -39,10 +41,12 @@ bench: $(STAMP)
 # the documentation site, built strictly (a broken link or reference fails) into site/
 docs: export NO_MKDOCS_2_WARNING = 1
 docs: $(STAMP)
+	@bash scripts/ensure-graphviz.sh
 	$(BIN)/mkdocs build --strict
 
 docs-serve: export NO_MKDOCS_2_WARNING = 1
 docs-serve: $(STAMP)
+	@bash scripts/ensure-graphviz.sh
 	$(BIN)/mkdocs serve
 
 # run every notebook top to bottom in a fresh kernel and store its outputs (what the docs show)

@@ -8,22 +8,10 @@ command -v dot >/dev/null 2>&1 && exit 0
 optional=false
 [ "${1:-}" = "--optional" ] && optional=true
 
-install() {  # two tries: a package mirror can fail once
-  echo "Graphviz's dot is missing: installing Debian's graphviz package..."
-  for _ in 1 2; do
-    $1 apt-get update -qq && DEBIAN_FRONTEND=noninteractive $1 apt-get install -y -qq graphviz >/dev/null && return 0
-    sleep 5
-  done
-  return 1
-}
-
-if command -v apt-get >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ]; then
-    install "" && command -v dot >/dev/null 2>&1 && exit 0
-  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    install "sudo" && command -v dot >/dev/null 2>&1 && exit 0
-  fi
-fi
+# shellcheck source=apt-install.sh
+. "$(dirname "$0")/apt-install.sh"
+echo "Graphviz's dot is missing."
+apt_install graphviz && command -v dot >/dev/null 2>&1 && exit 0
 
 message="Graphviz's 'dot' program is needed to render graphs and could not be installed here.
 Install it with your package manager, e.g.:

@@ -83,18 +83,27 @@ def demo(args: argparse.Namespace) -> int:
 
 
 def graph(args: argparse.Namespace) -> int:
-    """Draw a built-in model's backward pass (after one forward and backward step) into a picture file."""
+    """Draw a built-in model's backward pass (after one forward and backward step) into a picture file, and
+    with ``--html`` write the interactive explorer of the same pass (``tg.viz.explore``); ``--html`` alone
+    writes only the page."""
     import numpy as np
 
     from . import nn, random, viz
     from .experiments.models import DIGITS_IMAGE, MODELS
     from .tensor import Tensor
 
-    out = Path(args.out)
-    if out.suffix.lower().lstrip(".") not in viz.picture.FORMATS:
-        raise CommandError(f"--out {out}: the file name must end in .svg, .png, .pdf or .dot")
-    if not out.parent.is_dir():
-        raise CommandError(f"--out {out}: the folder {out.parent} does not exist")
+    html = None if args.html is None else Path(args.html)
+    out = Path(args.out) if args.out is not None else None if html is not None else Path("graph.svg")
+    if out is not None:
+        if out.suffix.lower().lstrip(".") not in viz.picture.FORMATS:
+            raise CommandError(f"--out {out}: the file name must end in .svg, .png, .pdf or .dot")
+        if not out.parent.is_dir():
+            raise CommandError(f"--out {out}: the folder {out.parent} does not exist")
+    if html is not None:
+        if html.suffix.lower() not in (".html", ".htm"):
+            raise CommandError(f"--html {html}: the file name must end in .html (a page for the browser)")
+        if not html.parent.is_dir():
+            raise CommandError(f"--html {html}: the folder {html.parent} does not exist")
     random.manual_seed(args.seed)
     model = MODELS[args.model]()
     rng = np.random.default_rng(args.seed)
@@ -103,22 +112,39 @@ def graph(args: argparse.Namespace) -> int:
     loss = nn.CrossEntropyLoss()(model(images), labels)
     with viz.record_backward():
         loss.backward()
-    picture = viz.draw_graph(
-        loss,
-        params=model,
-        backward=not args.forward,
-        color_by=None if args.color_by == "none" else args.color_by,
-        max_nodes=args.max_nodes,
-        rankdir=args.rankdir,
-    )
-    try:
-        picture.save(out)
-    except (OSError, viz.GraphvizNotFoundError) as err:
-        raise CommandError(f"--out {out}: {err}") from None
-    kind = "forward graph" if args.forward else "backward pass"
-    print(f"drew the {kind} of the {args.model} (a batch of {args.batch} random 8x8 images) to {out}")
-    if picture.note:
-        print(f"note: {picture.note}")
+    batch = f"a batch of {args.batch} random 8x8 images"
+    if out is not None:
+        picture = viz.draw_graph(
+            loss,
+            params=model,
+            backward=not args.forward,
+            color_by=None if args.color_by == "none" else args.color_by,
+            max_nodes=args.max_nodes,
+            rankdir=args.rankdir,
+        )
+        try:
+            picture.save(out)
+        except (OSError, viz.GraphvizNotFoundError) as err:
+            raise CommandError(f"--out {out}: {err}") from None
+        kind = "forward graph" if args.forward else "backward pass"
+        print(f"drew the {kind} of the {args.model} ({batch}) to {out}")
+        if picture.note:
+            print(f"note: {picture.note}")
+    if html is not None:
+        try:
+            page = viz.explore(
+                loss,
+                params=model,
+                max_nodes=args.max_nodes,
+                title=f"the {args.model}'s backward pass ({batch})",
+            )
+            page.save(html)
+        except (OSError, viz.GraphvizNotFoundError) as err:
+            raise CommandError(f"--html {html}: {err}") from None
+        print(
+            f"wrote the explorer of the {args.model}'s pass ({len(page.data['forward'])} forward and "
+            f"{len(page.data['steps'])} backward steps) to {html}: open it in a browser"
+        )
     return 0
 
 
@@ -176,7 +202,8 @@ def compare(args: argparse.Namespace) -> int:
     print(f"wrote to {out}/: {', '.join(path.name for path in written)}")
     if any(path.suffix == ".dot" for path in written):
         print(
-            f"note: Graphviz's dot is not installed: render the backward pass with dot -Tsvg {out}/graph.dot"
+            f"note: Graphviz's dot is not installed: render the backward pass with dot -Tsvg {out}/graph.dot "
+            "(graph.html, the page that steps through it, needs dot too: install Graphviz and run again)"
         )
     return 0
 
@@ -334,7 +361,8 @@ def main(argv: list[str] | None = None) -> int:
         "compare",
         help=summary,
         description=summary[0].upper() + summary[1:-14] + ": the same initial weights, the same batches. "
-        "Prints a table; writes the curves, results.json and the backward pass into --out.",
+        "Prints a table; writes the curves, results.json and the backward pass (graph.svg, and graph.html to "
+        "step through it) into --out.",
     )
     run.add_argument("--dataset", choices=DATASETS, default="digits", help="the data (default digits)")
     run.add_argument(
@@ -445,10 +473,25 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--epochs", type=_number(int, 1, 100_000), default=2000, help="epochs (default 2000)")
     run.add_argument("--seed", type=_SEED, default=0, help="random seed (default 0)")
     run.set_defaults(handler=demo)
-    draw = commands.add_parser("graph", help="draw a built-in model's backward pass into an SVG/PNG/PDF file")
+    summary = "draw a built-in model's backward pass into an SVG/PNG/PDF file or an interactive HTML page"
+    draw = commands.add_parser(
+        "graph",
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ", after one forward and backward step on a random "
+        "batch. --html writes the page that steps through the pass (tg.viz.explore); with --html and no "
+        "--out only the page is written (--forward, --color-by and --rankdir shape the picture; the page "
+        "replays the forward and then the backward pass, and has its own colour switch).",
+    )
     draw.add_argument("--model", choices=("mlp", "cnn"), default="mlp", help="which model (default mlp)")
     draw.add_argument(
-        "--out", default="graph.svg", help="the picture file: .svg, .png, .pdf or .dot (default graph.svg)"
+        "--out",
+        metavar="FILE",
+        help="the picture file: .svg, .png, .pdf or .dot (default graph.svg; none with --html alone)",
+    )
+    draw.add_argument(
+        "--html",
+        metavar="FILE",
+        help="write the page that steps through the pass to FILE (.html, self-contained; with --out, both)",
     )
     draw.add_argument(
         "--forward", action="store_true", help="draw the forward graph instead of the backward pass"
@@ -463,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
         "--max-nodes",
         type=_number(int, 2, 10_000),
         default=200,
-        help="collapse to one box per module above this",
+        help="collapse to one box per module above this (the page: start with its modules folded)",
     )
     draw.add_argument(
         "--rankdir", choices=("LR", "TB"), default="LR", help="left to right (default) or top to bottom"

@@ -1,5 +1,6 @@
 """Shared test settings: hypothesis runs deterministically, with no deadline (CI machines are noisy); a
-local HTTP server for download tests.
+local HTTP server for download tests; the headless browser of the browser tests (``tests/browser.py``:
+``browser`` and ``open_page``, registered here once, so the whole session drives one Chromium).
 
 Each property test tries 25 examples locally and 100 under CI (``CI`` set); ``HYPOTHESIS_EXAMPLES``
 overrides both.
@@ -7,12 +8,17 @@ overrides both.
 
 import http.server
 import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
+
+from tests.browser import browser, open_page  # noqa: F401 (fixtures for every test module)
 
 settings.register_profile(
     "default",
@@ -67,3 +73,20 @@ def server(tmp_path, monkeypatch):
     httpd.shutdown()
     httpd.server_close()
     thread.join()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The documentation site, built once for the session the way ``make docs`` builds it (strictly: a broken
+    link or reference fails), for the tests that read it (``test_docs.py``) and open it in a browser."""
+    out = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        timeout=600,
+    )
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-5000:]}"
+    return out

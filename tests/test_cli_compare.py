@@ -77,7 +77,7 @@ def test_compare_trains_each_optimizer_prints_the_table_and_writes_every_output(
         table[0].split()[0] == "optimizer" and table[2].split()[0] == "sgd" and table[3].split()[0] == "adam"
     )
     assert table[2].split()[1] == "0.1" and table[3].split()[1] == "0.003"
-    names = {"comparison.png", "comparison.svg", "results.json", "results.txt", "graph.svg"}
+    names = {"comparison.png", "comparison.svg", "results.json", "results.txt", "graph.svg", "graph.html"}
     assert {p.name for p in out.iterdir()} == names
     results = json.loads((out / "results.json").read_text())
     assert results["dataset"] == "digits" and results["model"] == "mlp" and results["epochs"] == 2

@@ -158,9 +158,17 @@ def test_write_outputs_writes_the_curves_results_and_backward_graph(digits, tmp_
     result = compare_optimizers(lambda: mlp(), small(digits), ["adam"], epochs=1, progress=False)
     written = write_outputs(result, tmp_path, mlp(), digits)
     names = sorted(p.name for p in written)
-    assert names == ["comparison.png", "comparison.svg", "graph.svg", "results.json", "results.txt"]
+    assert names == [
+        "comparison.png",
+        "comparison.svg",
+        "graph.html",
+        "graph.svg",
+        "results.json",
+        "results.txt",
+    ]
     assert (tmp_path / "comparison.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "<svg" in (tmp_path / "graph.svg").read_text()
+    assert (tmp_path / "graph.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert json.loads((tmp_path / "results.json").read_text())["runs"]["adam"]["lr"] == DEFAULT_LR["adam"]
     assert sorted(p.name for p in tmp_path.iterdir()) == names  # no temporary files left
 
@@ -221,6 +229,54 @@ def test_the_cnns_backward_pass_that_compare_draws_fits_a_laptop_screen(digits, 
     assert width * 4 / 3 <= 2000 and height * 4 / 3 <= 2000, (width * 4 / 3, height * 4 / 3)
 
 
+def explorer_data(path):
+    """The data a saved explorer page carries (its ``<script type="application/json">``)."""
+    (text,) = re.findall(
+        r'<script type="application/json" id="tg-data">(.*?)</script>', path.read_text(), re.S
+    )
+    return json.loads(text.replace("<\\/", "</"))
+
+
+@pytest.mark.parametrize("model_fn", [mlp, cnn], ids=["mlp", "cnn"])
+def test_graph_html_steps_through_the_same_backward_pass_as_graph_svg(model_fn, digits, tmp_path):
+    result = comparison({"adam": [2.3, 1.9, 1.2]})
+    result.info.update(model="cnn", dataset="digits")
+    tg.manual_seed(5)
+    model = model_fn()
+    tg.manual_seed(6)  # the cnn's dropout: the same draws below
+    write_outputs(result, tmp_path, model, digits)
+    page = tmp_path / "graph.html"
+    text = page.read_text(encoding="utf-8")
+    assert "http://" not in text and "https://" not in text and not re.search(r"\b(src|href)\s*=", text)
+    assert page.stat().st_size < 300_000  # 120-160 KB: a page to open, not a download
+    data = explorer_data(page)
+    assert data["title"] == "the cnn's backward pass on a batch of 4 from digits"
+    assert data["backward"] and data["recorded"] and data["folded"] == []
+    # the engine's pass on the same batch (the first 4 training images), recomputed here
+    inputs, labels = (t[:4] for t in digits.train.tensors)
+    model.zero_grad()
+    tg.manual_seed(6)
+    loss = nn.CrossEntropyLoss()(model(tg.tensor(inputs)), tg.tensor(labels))
+    loss.backward()
+    ops, stack = {}, [loss]
+    while stack:
+        t = stack.pop()
+        if t._node is not None and id(t) not in ops:
+            ops[id(t)] = t
+            stack.extend(t._node.inputs)
+    engine = sorted(ops.values(), key=lambda t: t._node.order)
+    steps = [data["nodes"][s["node"]] for s in data["steps"]]
+    assert [(n["op"], n["shape"]) for n in steps] == [(t._node.name, list(t.shape)) for t in engine]
+    np.testing.assert_allclose(steps[0]["value"]["values"], [loss.item()], rtol=1e-5)
+    nodes = {n["name"]: n for n in data["nodes"]}
+    for name, param in model.named_parameters():  # the page's gradients are this batch's
+        grad = nodes[name]["grad"]
+        norm = grad["stats"]["norm"] if grad.get("summarised") else float(np.linalg.norm(grad["values"]))
+        np.testing.assert_allclose(norm, np.linalg.norm(param.grad.numpy()), rtol=1e-4)
+    svg_texts = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", (tmp_path / "graph.svg").read_text()))
+    assert all(n["op"] in svg_texts for n in steps)  # the picture draws the same ops
+
+
 def test_every_named_dataset_loads_as_a_train_test_split():
     for name in ("digits", "xor", "spiral", "moons"):
         split = load_dataset(name)
@@ -262,6 +318,9 @@ def test_without_graphviz_the_backward_pass_is_written_as_dot_source(digits, tmp
     written = write_outputs(result, out, mlp(), digits)
     assert "graph.dot" in [p.name for p in written] and not (out / "graph.svg").exists()
     assert (out / "graph.dot").read_text().startswith("digraph")
+    # the page is laid out by dot too: without it there is no graph.html, and no half-written file
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in written)
+    assert "graph.html" not in [p.name for p in written]
 
 
 def test_an_optimizer_that_diverges_is_a_result_not_a_crash(digits, tmp_path):

@@ -4,10 +4,7 @@ what they should: the notebooks with their outputs, the API reference, math rend
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -65,21 +62,6 @@ def test_autograd_page_pictures_are_what_its_code_draws(name, tmp_path):
     )
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    """The site, built the way `make docs` builds it."""
-    out = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-5000:]}"
-    return out
-
-
 def test_site_builds_strictly_with_every_page(site):
     for page in PAGES:
         assert (site / f"{page.stem}.html").is_file(), page.name
@@ -119,6 +101,60 @@ def test_api_reference_is_generated_from_the_docstrings(site):
     assert "&gt;&gt;&gt;" not in re.sub(r"<(pre|code)\b.*?</\1>", "", tensor_page, flags=re.S), (
         "doctest examples must render as code blocks"
     )
+
+
+def explorer_data(page: str) -> dict:
+    """The data an explorer page carries (its ``<script type="application/json">``)."""
+    import json
+
+    (text,) = re.findall(r'<script type="application/json" id="tg-data">(.*?)</script>', page, re.S)
+    return json.loads(text.replace("<\\/", "</"))
+
+
+def test_the_backprop_page_embeds_an_explorer_of_its_example_made_at_build_time(site, tmp_path, monkeypatch):
+    page = (site / "visualising-backprop.html").read_text()
+    (src,) = re.findall(r'<iframe src="([^"]+)"', page)
+    assert src == "explorer/mlp-backward.html" and 'sandbox="allow-scripts"' in page
+    assert not (DOCS / src).exists()  # generated into the site, never committed (so never stale)
+    text = (site / src).read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and text.count("<svg") == 1
+    assert "http://" not in text and "https://" not in text  # self-contained: opens offline, from disk
+    assert not re.search(r"\b(src|href)\s*=", text) and "@import" not in text and "url(" not in text
+    data = explorer_data(text)
+    assert (
+        data["backward"] and data["recorded"] and data["title"].startswith("The backward pass of a 2-3-1 MLP")
+    )
+
+    monkeypatch.chdir(tmp_path)  # the example saves its picture
+    namespace = {"__name__": "__docs__"}
+    exec(python_blocks(DOCS / "visualising-backprop.md")[0], namespace)  # the page's example
+    loss, model = namespace["loss"], namespace["model"]
+    ops, stack = {}, [loss]
+    while stack:
+        t = stack.pop()
+        if t.grad_fn is not None and id(t) not in ops:
+            ops[id(t)] = t
+            stack.extend(t.grad_fn.inputs)
+    engine = sorted(ops.values(), key=lambda t: t.grad_fn.order)
+    steps = [data["nodes"][step["node"]] for step in data["steps"]]
+    assert [(n["op"], n["shape"]) for n in steps] == [(t.grad_fn.name, list(t.shape)) for t in engine]
+    assert steps[0]["value"]["values"] == pytest.approx([loss.item()], rel=1e-6)
+    nodes = {n["name"]: n for n in data["nodes"]}
+    for name, param in model.named_parameters():  # the page's gradients are the example's
+        assert nodes[name]["grad"]["values"] == pytest.approx(param.grad.numpy().ravel().tolist(), rel=1e-5)
+
+
+def test_notebook_pages_show_their_explorers_inline(site):
+    for notebook, frames in (
+        ("01-autograd-from-the-ground-up", 2),
+        ("06-vanishing-and-exploding-gradients", 1),
+    ):
+        page = (site / "notebooks" / f"{notebook}.html").read_text()
+        shown = re.findall(r"<iframe\b[^>]*>", page)  # the stored output, kept as it is (sandboxed)
+        assert len(shown) == frames, notebook
+        assert all(
+            'sandbox="allow-scripts"' in frame and "id=&quot;tg-data&quot;" in frame for frame in shown
+        )
 
 
 def test_readme_links_to_the_docs_and_the_notebooks():

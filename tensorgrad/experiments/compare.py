@@ -40,6 +40,10 @@ if TYPE_CHECKING:  # only for the annotations; matplotlib is imported lazily
 
 #: one colour per optimizer, the same in every picture
 COLOURS = {"sgd": "tab:blue", "momentum": "tab:orange", "rmsprop": "tab:green", "adam": "tab:red"}
+#: the batch whose backward pass ``write_outputs`` draws (graph.svg) and lets one step through (graph.html)
+GRAPH_BATCH = 4
+#: graph.html starts with its module frames folded above this many tensors (so a big model opens readable)
+GRAPH_MAX_NODES = 200
 
 OptimizerSpec = Callable[[Any], Optimizer]
 
@@ -367,8 +371,12 @@ def _json_ready(value: Any) -> Any:
 
 def write_outputs(result: Comparison, folder: Path, model: nn.Module, split: DataSplit) -> list[Path]:
     """Write the comparison into ``folder``: the curves (PNG and SVG), ``results.json``, the table, and the
-    model's backward pass on one batch (``graph.svg``, coloured by gradient norm). Each file is complete or
-    absent (written atomically). Returns the paths written."""
+    model's backward pass on one batch: ``graph.svg`` (coloured by gradient norm) and ``graph.html``, the page
+    that steps through the same pass (``tg.viz.explore``). Each file is complete or absent (written
+    atomically). Returns the paths written.
+
+    Without Graphviz's ``dot`` the picture is written as its DOT source (``graph.dot``, which any Graphviz
+    renders) and ``graph.html`` is left out: the page is laid out by ``dot`` too, and has no source form."""
     from .. import viz
     from ..files import atomic_write
 
@@ -382,7 +390,7 @@ def write_outputs(result: Comparison, folder: Path, model: nn.Module, split: Dat
         atomic_write(folder / name, (text + "\n").encode(), op="compare")
         written.append(folder / name)
 
-    inputs, labels = next(iter(DataLoader(split.train, batch_size=4)))
+    inputs, labels = next(iter(DataLoader(split.train, batch_size=GRAPH_BATCH)))
     loss = nn.CrossEntropyLoss()(model(inputs), labels)
     with viz.record_backward():
         loss.backward()
@@ -393,4 +401,9 @@ def write_outputs(result: Comparison, folder: Path, model: nn.Module, split: Dat
     except viz.GraphvizNotFoundError:  # no `dot`: keep the picture's source, which any Graphviz can render
         picture.save(folder / "graph.dot")
         written.append(folder / "graph.dot")
+        return written
+    name, data = result.info.get("model", "model"), result.info.get("dataset")
+    title = f"the {name}'s backward pass on a batch of {GRAPH_BATCH}" + (f" from {data}" if data else "")
+    page = viz.explore(loss, params=model, max_nodes=GRAPH_MAX_NODES, title=title, color_by="grad_norm")
+    written.append(page.save(folder / "graph.html"))
     return written

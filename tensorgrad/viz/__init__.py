@@ -1,5 +1,5 @@
-"""Pictures of what a network does: its forward graph and backward pass (Graphviz), gradient flow and
-training curves (matplotlib, optional).
+"""Pictures of what a network does: its forward graph and backward pass (Graphviz), a page that steps
+through them in the browser (``explore``), gradient flow and training curves (matplotlib, optional).
 
 matplotlib is imported only when a plotting function is called (``pip install 'tensorgrad[plot]'``).
 
@@ -13,27 +13,34 @@ from .._lazy import attach as _attach
 
 __getattr__, __dir__ = _attach(
     __name__,
-    submodules=["figures", "graph", "labels", "picture", "plots", "recording"],
+    submodules=["explorer", "explorer_data", "figures", "graph", "labels", "picture", "plots", "recording"],
     names={
+        "Explorer": "explorer",
         "GraphPicture": "picture",
         "GraphvizNotFoundError": "picture",
         "draw_graph": "graph",
+        "explore": "explorer",
         "plot_grad_flow": "plots",
         "plot_history": "plots",
         "record_backward": "recording",
+        "record_locations": "explorer",
     },
 )
 if _typing.TYPE_CHECKING:  # what type checkers and editors see
+    from .explorer import Explorer, explore, record_locations
     from .graph import draw_graph
     from .picture import GraphPicture, GraphvizNotFoundError
     from .plots import plot_grad_flow, plot_history
     from .recording import record_backward
 
 __all__ = [
+    "Explorer",
     "GraphPicture",
     "GraphvizNotFoundError",
     "draw_graph",
+    "explore",
     "plot_grad_flow",
     "plot_history",
     "record_backward",
+    "record_locations",
 ]

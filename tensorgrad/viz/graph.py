@@ -268,13 +268,23 @@ class _Drawing:
             for i, x in enumerate(t._node.inputs if t._node is not None else ()):
                 links.add(self.ids[id(x)], self.ids[id(t)], rows[id(x)], rows[id(t)], (t, i, x))
 
+        named: dict[str, tuple[int, ...]] = {}  # each frame's cluster name -> its scope (module ids)
+
         def emit(into: Any, frames: dict[tuple[int, ...], list[str]], path: str) -> None:
-            _emit_frames(into, frames, scopes, self.module_label, path)
+            _emit_frames(into, frames, scopes, self.module_label, path, named)
 
         _emit_rows(picture, layers, links, emit)
         for tail, head, (t, i, x), labelled in links.edges:
             self.edge(picture, tail, head, t._node, i, x, labelled)
         self.finish(picture, norms, low, high)
+        picture.boxes = {id(t): self.ids[id(t)] for t in self.tensors}
+        picture.frames = {
+            name: (
+                self.module_label(scopes[key][-1]),
+                [id(t) for t in self.tensors if keys[id(t)][: len(key)] == key],
+            )
+            for name, key in named.items()
+        }
         return picture
 
     def length(self, t: Tensor) -> float:
@@ -302,10 +312,10 @@ class _Drawing:
         def unit(t: Tensor, depth: int) -> Any:
             """What ``t`` goes with inside a frame ``depth`` modules deep: the module of the next level down,
             else the op itself, or for a leaf the op that first used it."""
+            while len(keys[id(t)]) <= depth and id(t) in first_user:  # a loop: a chain of 1,000 ops is deep
+                t = first_user[id(t)]
             key = keys[id(t)]
-            if len(key) > depth:
-                return key[: depth + 1]
-            return unit(first_user[id(t)], depth) if id(t) in first_user else id(t)
+            return key[: depth + 1] if len(key) > depth else id(t)
 
         def length(ts: list[Tensor]) -> float:
             columns: dict[int, float] = defaultdict(float)
@@ -482,6 +492,7 @@ class _Drawing:
             f"(one per module or run of ops); pass max_nodes=None to draw every op"
         )
         self.finish(picture, {k: v for k, v in norms.items() if v} if self.color_by else {}, low, high)
+        picture.boxes = {id(t): box_ids[groups[id(t)]] for t in self.tensors}
         return picture
 
     def group_label(
@@ -582,9 +593,10 @@ def _emit_frames(
     scopes: dict[tuple[int, ...], tuple[Module, ...]],
     module_label: Any,
     path: str = "cluster",
+    named: dict[str, tuple[int, ...]] | None = None,
 ) -> None:
     """Write the node statements, each module's inside a nested cluster frame labelled with its name (the
-    frames named ``path_0``, ``path_0_1``, ...)."""
+    frames named ``path_0``, ``path_0_1``, ...); ``named`` gathers each frame's name and scope."""
     # every enclosing frame exists, even if it holds no node itself; frames are listed in the order in which
     # their first node was met (inputs before outputs), so sibling modules appear in forward order
     children: dict[tuple[int, ...], list[tuple[int, ...]]] = defaultdict(list)
@@ -601,6 +613,8 @@ def _emit_frames(
             # named by position (cluster_0_1: the second frame inside the first), not by id(): the same
             # graph gives the same DOT text every run
             with into.subgraph(name=f"{path}_{i}") as frame:
+                if named is not None:
+                    named[f"{path}_{i}"] = child
                 module = scopes[child][-1]
                 frame.attr(label=module_label(module), style="rounded,filled", fillcolor="#f7f7f7",
                            color="#999999", fontname="Helvetica", fontsize="10", labeljust="l")  # fmt: skip

@@ -8,7 +8,9 @@ atomically, and a missing Graphviz ``dot`` program is one sentence saying how to
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from ..files import atomic_write
@@ -39,6 +41,12 @@ class GraphPicture(graphviz.Digraph):
 
     #: one line on what the picture left out or merged (collapsed modules, gradients not recorded), or ""
     note: str = ""
+    #: the DOT node (``t3``, or ``g1`` for a collapsed picture's merged box) that draws each tensor of the
+    #: graph, by ``id(tensor)``: how ``tg.viz.explore`` finds a tensor's box in the rendered SVG
+    boxes: Mapping[int, str] = MappingProxyType({})
+    #: each module frame of a full picture: its cluster name (``cluster_0_1``) -> (its label, the ``id`` of
+    #: each tensor drawn inside it, nested frames included): how ``tg.viz.explore`` folds a frame
+    frames: Mapping[str, tuple[str, list[int]]] = MappingProxyType({})
 
     def __repr__(self) -> str:  # what a notebook stores as the picture's text form: the same every run
         return f"<GraphPicture: {self.name}>"

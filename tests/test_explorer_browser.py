@@ -1,0 +1,287 @@
+"""tg.viz.explore in a real browser (headless Chromium, see tests/browser.py): the saved page opened from
+file:// steps through an MLP's and a CNN's backward pass in the engine's order (node.order), shows the leaf
+gradients equal to .grad (read back from the numbers on the page), shows values on hover, folds and opens
+module frames in place, opens a 10,000-op graph in under 2 s, logs no console error and asks for nothing but
+itself. The page's state is read from its hooks: ``#tg-graph``'s ``data-position``, ``data-phase``,
+``data-step``, ``data-current-node``, ``data-current-box``, ``data-folded``; the panel's ``data-node`` and its
+``[data-role=value|grad]`` sections; ``<html data-tg-ready>`` (performance.now() when it became interactive).
+
+The MLP test also writes docs/images/explorer.png (the README's picture), only once everything it checks
+held."""
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tensorgrad as tg
+from tensorgrad import nn
+from tensorgrad.files import atomic_write
+from tensorgrad.viz import graph
+
+SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "images" / "explorer.png"
+#: the page writes 4 significant digits (as draw_graph does): a shown number is within this of the true one
+SHOWN_RTOL = 5.1e-4
+
+STATE = """() => {
+  const g = document.getElementById("tg-graph");
+  const current = [...document.querySelectorAll(".tg-current")].filter((e) => e.getClientRects().length);
+  return {
+    position: Number(g.dataset.position), phase: g.dataset.phase, step: g.dataset.step,
+    node: g.dataset.currentNode === "" ? null : Number(g.dataset.currentNode),
+    box: g.dataset.currentBox, highlighted: current.map((e) => e.id),
+    ready: Object.fromEntries([...document.querySelectorAll(".tg-box")].map(
+      (e) => [e.id, e.classList.contains("tg-grad-ready")])),
+  };
+}"""
+
+
+# ----------------------------------------------------------------------------------------- helpers
+def saved_page(tmp_path, loss, params=None, **options):
+    """The explorer of ``loss`` saved to a file, and the tensors behind its node ids."""
+    explorer = tg.viz.explore(loss, params, **options)
+    path = explorer.save(tmp_path / "pass.html")
+    return explorer, path, graph._collect([loss])
+
+
+def recorded_mlp():
+    tg.manual_seed(7)
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    x = tg.randn(5, 3)
+    loss = nn.CrossEntropyLoss()(model(x), tg.tensor([0, 1, 1, 0, 1]))
+    with tg.viz.record_backward():
+        loss.backward()
+    return model, x, loss
+
+
+def recorded_cnn():
+    tg.manual_seed(3)
+    model = nn.Sequential(
+        nn.Conv2d(1, 3, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(48, 4)
+    )
+    x = tg.randn(2, 1, 8, 8)
+    loss = nn.CrossEntropyLoss()(model(x), tg.tensor([1, 3]))
+    with tg.viz.record_backward():
+        loss.backward()
+    return model, x, loss
+
+
+def numbers(texts):
+    """The numbers the page shows, as floats (``1.234e-05``, ``-0.5``, ``0``)."""
+    found = [float(v) for text in texts for v in re.findall(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?", text)]
+    assert found, f"no numbers in {texts!r}"
+    return np.array(found)
+
+
+def shown(page, role):
+    """The numbers of the panel's value or gradient section (``role``: "value" or "grad"), or its statistics
+    when the tensor is summarised (then a dict of them)."""
+    section = page.locator(f"#tg-panel [data-role={role}]")
+    assert section.count() == 1, f"the panel has no {role} section: {page.locator('#tg-panel').inner_text()}"
+    if section.locator(".tg-summarised").count():
+        rows = section.locator(".tg-stats tr").all_inner_texts()
+        return {row.split()[0]: float(numbers([row.split(None, 1)[1]])[0]) for row in rows}
+    cells = (
+        section.locator(".tg-values td").all_inner_texts() or section.locator(".tg-numbers").all_inner_texts()
+    )
+    return numbers(cells)
+
+
+def hover_node(page, explorer, i):
+    """Hover the box of node ``i``; the panel then shows that node."""
+    page.hover(f"#{box_of(explorer, i)}")
+    assert page.locator("#tg-panel").get_attribute("data-node") == str(i)
+
+
+def box_of(explorer, i):
+    (box,) = [svg for svg, b in explorer.data["boxes"].items() if i in b["members"]]
+    return box
+
+
+def assert_shown_equals(page, role, expected):
+    got = shown(page, role)
+    expected = np.asarray(expected, dtype=np.float64)
+    if isinstance(got, dict):  # summarised: the statistics
+        assert got["norm"] == pytest.approx(np.linalg.norm(expected), rel=SHOWN_RTOL)
+        assert got["min"] == pytest.approx(expected.min(), rel=SHOWN_RTOL, abs=1e-12)
+        assert got["max"] == pytest.approx(expected.max(), rel=SHOWN_RTOL, abs=1e-12)
+    else:
+        np.testing.assert_allclose(got, expected.ravel(), rtol=SHOWN_RTOL, atol=1e-12)
+
+
+def step_through_backward(page, explorer, tensors, folds=None):
+    """Press the right arrow from the start to the end; check at each position that the one highlighted
+    element is the box of the node that ran (or the folded frame around it) and that each leaf's .grad box is
+    complete exactly from its last contribution on. Returns the nodes highlighted during the backward pass."""
+    data = explorer.data
+    page.keyboard.press("Home")
+    leaves = {i: t for i, t in enumerate(tensors) if t._node is None and t.requires_grad}
+    # when a leaf's gradient is complete: the engine's last step that sent it something (from the graph)
+    ops = [u._node for u in tensors if u._node is not None]
+    last = {i: max(op.order for op in ops if any(x is t for x in op.inputs)) for i, t in leaves.items()}
+    backward = []
+    for position in range(1, len(data["forward"]) + len(data["steps"]) + 1):
+        page.keyboard.press("ArrowRight")
+        state = page.evaluate(STATE)
+        assert state["position"] == position
+        expected_box = box_of(explorer, state["node"])
+        if folds is not None and folds(state["node"]) is not None:
+            expected_box = f"tg-fold-{folds(state['node'])}"
+        assert state["box"] == expected_box and state["highlighted"] == [expected_box]
+        if state["phase"] == "backward":
+            backward.append(state["node"])
+            assert int(state["step"]) == tensors[state["node"]]._node.order
+            for i, done in last.items():
+                box = box_of(explorer, i)
+                if folds is None or folds(i) is None:
+                    assert state["ready"][box] == (done <= int(state["step"])), (
+                        tensors[i].name,
+                        state["step"],
+                    )
+    return backward
+
+
+def engine_order(tensors):
+    ran = [i for i, t in enumerate(tensors) if t._node is not None and t._node.order is not None]
+    return sorted(ran, key=lambda i: tensors[i]._node.order)
+
+
+def check_quiet(page, console_errors, requests):
+    assert console_errors == []
+    assert requests == [page.url], "the page asked for something besides itself"
+
+
+# ----------------------------------------------------------------------------------------- the tests
+def test_mlp_backward_steps_in_the_engines_order_and_shows_the_leaf_grads(open_page, tmp_path):
+    model, x, loss = recorded_mlp()
+    explorer, path, tensors = saved_page(tmp_path, loss, model)
+    page, console_errors, requests = open_page(path)
+    assert page.locator("html").get_attribute("data-tg-ready"), console_errors
+
+    backward = step_through_backward(page, explorer, tensors)
+    order = engine_order(tensors)
+    assert backward == order and [tensors[i]._node.order for i in backward] == list(range(1, len(order) + 1))
+
+    # at the end every parameter's .grad is complete and shown as it is
+    names = {i: explorer.data["nodes"][i]["name"] for i in range(len(tensors))}
+    parameters = dict(model.named_parameters())
+    for i, name in names.items():
+        if name in parameters:
+            hover_node(page, explorer, i)
+            assert_shown_equals(page, "grad", parameters[name].grad.numpy())
+            assert_shown_equals(page, "value", parameters[name].numpy())
+    (image,) = [i for i, t in enumerate(tensors) if t is x]
+    hover_node(page, explorer, image)
+    assert_shown_equals(page, "value", x.numpy())
+    first_dense = next(
+        i for i in explorer.data["forward"] if explorer.data["nodes"][i]["module"] == "0: Dense"
+    )
+    hover_node(page, explorer, first_dense)
+    assert_shown_equals(page, "value", tensors[first_dense].numpy())
+    check_quiet(page, console_errors, requests)
+
+    # the picture for the README: the middle of the backward pass, the second layer's weight in the panel
+    page.keyboard.press("Home")
+    for _ in range(len(explorer.data["forward"]) + len(order) // 2):
+        page.keyboard.press("ArrowRight")
+    weight = next(i for i, name in names.items() if name == "2.weight")
+    page.click(f"#{box_of(explorer, weight)}")
+    page.mouse.move(0, 0)
+    atomic_write(SCREENSHOT, page.screenshot(full_page=False), op="screenshot")
+
+
+def test_cnn_backward_steps_in_the_engines_order_and_shows_the_leaf_grads(open_page, tmp_path):
+    model, _, loss = recorded_cnn()
+    explorer, path, tensors = saved_page(tmp_path, loss, model)
+    page, console_errors, requests = open_page(path)
+    backward = step_through_backward(page, explorer, tensors)
+    assert backward == engine_order(tensors)
+    parameters = dict(model.named_parameters())
+    seen = set()
+    for i, node in enumerate(explorer.data["nodes"]):
+        if node["name"] in parameters:
+            hover_node(page, explorer, i)
+            assert_shown_equals(page, "grad", parameters[node["name"]].grad.numpy())
+            seen.add(node["name"])
+    assert seen == set(parameters)  # the linear weight (192 numbers) through its statistics
+    check_quiet(page, console_errors, requests)
+
+
+def test_a_tensor_used_twice_shows_its_two_contributions_and_their_sum(open_page, tmp_path):
+    x = tg.tensor([1.5, -2.0, 0.25], requires_grad=True, name="x")
+    loss = (x * x).sum()
+    with tg.viz.record_backward():
+        loss.backward()
+    explorer, path, _ = saved_page(tmp_path, loss)
+    page, console_errors, requests = open_page(path)
+    page.keyboard.press("End")
+    hover_node(page, explorer, 0)
+    rows = page.locator("#tg-panel .tg-contributions tr")
+    assert rows.count() == 3  # two contributions, then their sum
+    parts = [numbers([rows.nth(k).locator(".tg-numbers").inner_text()]) for k in range(3)]
+    np.testing.assert_allclose(parts[0], x.numpy(), rtol=SHOWN_RTOL)  # d(x*x)/d(one x) = the other x
+    np.testing.assert_allclose(parts[0] + parts[1], x.grad.numpy(), rtol=SHOWN_RTOL)
+    np.testing.assert_allclose(parts[2], x.grad.numpy(), rtol=SHOWN_RTOL)
+    assert_shown_equals(page, "grad", x.grad.numpy())
+    check_quiet(page, console_errors, requests)
+
+
+def test_module_frames_fold_and_open_in_place_and_the_folded_box_lights_up(open_page, tmp_path):
+    model, _, loss = recorded_mlp()
+    explorer, path, tensors = saved_page(tmp_path, loss, model, max_nodes=5)  # bigger: starts folded
+    data = explorer.data
+    assert [f["label"] for f in data["frames"]] == ["0: Dense", "1: ReLU", "2: Dense", "CrossEntropyLoss"]
+    assert data["folded"] == [0, 1, 2, 3] and not data["collapsed"]
+    page, console_errors, requests = open_page(path)
+    graph_element = page.locator("#tg-graph")
+    assert graph_element.get_attribute("data-folded") == "0 1 2 3"
+
+    frame_of = {i: f for f, frame in enumerate(data["frames"]) for i in frame["members"]}
+    weight = next(i for i, n in enumerate(data["nodes"]) if n["name"] == "0.weight")
+    assert frame_of[weight] == 0
+    assert (
+        page.locator("#tg-fold-0").is_visible()
+        and not page.locator(f"#{box_of(explorer, weight)}").is_visible()
+    )
+    backward = step_through_backward(page, explorer, tensors, folds=frame_of.get)
+    assert backward == engine_order(tensors)
+
+    page.click("#tg-fold-0")  # open the first layer where it is
+    assert graph_element.get_attribute("data-folded") == "1 2 3"
+    assert not page.locator("#tg-fold-0").is_visible()
+    hover_node(page, explorer, weight)
+    assert_shown_equals(page, "grad", model[0].weight.grad.numpy())
+    page.click("#tg-fold-toggle-0")  # and fold it again
+    assert graph_element.get_attribute("data-folded") == "0 1 2 3"
+    assert not page.locator(f"#{box_of(explorer, weight)}").is_visible()
+    check_quiet(page, console_errors, requests)
+
+
+class _Block(nn.Module):
+    """100 elementwise ops: a module of the 10,000-op chain."""
+
+    def forward(self, y):
+        for i in range(100):
+            y = y * 1.0001 if i % 2 else y + 0.001
+        return y
+
+
+def test_a_10000_op_graph_opens_folded_in_under_2_seconds(open_page, tmp_path):
+    model = nn.Sequential(*[_Block() for _ in range(100)])
+    x = tg.tensor([0.5, -1.0, 2.0, 0.25], requires_grad=True, name="x")
+    loss = model(x).sum()
+    with tg.viz.record_backward():
+        loss.backward()
+    explorer, path, _ = saved_page(tmp_path, loss, model)
+    size = path.stat().st_size
+    page, console_errors, requests = open_page(path)
+    ready = float(page.locator("html").get_attribute("data-tg-ready"))
+    print(f"10,000-op graph: {size / 1e6:.2f} MB, interactive {ready:.0f} ms after navigation started")
+    assert size < 5_000_000
+    assert ready < 2000  # in the page's clock, from navigation start: parsing, JSON, the script's setup
+    assert len(explorer.data["steps"]) == 10_001 and explorer.data["collapsed"]
+    page.keyboard.press("End")
+    state = page.evaluate(STATE)
+    assert state["phase"] == "backward" and int(state["step"]) == 10_001
+    check_quiet(page, console_errors, requests)
