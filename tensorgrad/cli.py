@@ -137,6 +137,7 @@ def graph(args: argparse.Namespace) -> int:
                 params=model,
                 max_nodes=args.max_nodes,
                 title=f"the {args.model}'s backward pass ({batch})",
+                color_by=None if args.color_by == "none" else args.color_by,
             )
             page.save(html)
         except (OSError, viz.GraphvizNotFoundError) as err:

@@ -108,6 +108,13 @@ def test_max_nodes_starts_the_page_with_its_modules_folded(tmp_path, capsys):
     assert page_data(tmp_path / "open.html")["folded"] == []
 
 
+def test_the_page_opens_coloured_as_the_picture_is(tmp_path, capsys):
+    for option, coloured in ((["--color-by", "none"], False), ([], True)):  # grad_norm is the default
+        status, _, err = run(["graph", "--html", str(tmp_path / "p.html"), *option], capsys)
+        assert status == 0, err
+        assert page_data(tmp_path / "p.html")["colour"] is coloured
+
+
 @pytest.mark.parametrize(
     "name, expected",
     [

@@ -285,3 +285,22 @@ def test_a_10000_op_graph_opens_folded_in_under_2_seconds(open_page, tmp_path):
     state = page.evaluate(STATE)
     assert state["phase"] == "backward" and int(state["step"]) == 10_001
     check_quiet(page, console_errors, requests)
+
+
+def test_color_by_grad_norm_opens_coloured_and_the_checkbox_turns_it_off(open_page, tmp_path):
+    model, _, loss = recorded_mlp()
+    _, path, _ = saved_page(tmp_path, loss, model, color_by="grad_norm")
+    page, console_errors, requests = open_page(path)
+    page.keyboard.press("End")  # every gradient complete: every box with one has its colour
+
+    def coloured():
+        return page.evaluate(
+            """() => Array.from(document.querySelectorAll('#tg-graph g.node polygon'))
+                .filter(p => p.style.fill).length"""
+        )
+
+    assert page.is_checked("#tg-color") and page.is_visible("#tg-legend")
+    assert coloured() >= 4  # at least the four parameters' boxes
+    page.uncheck("#tg-color")
+    assert coloured() == 0 and not page.is_visible("#tg-legend")
+    check_quiet(page, console_errors, requests)

@@ -405,7 +405,11 @@ def test_bad_input_says_what_explore_expected(tmp_path):
         tg.viz.explore(loss, max_nodes=1)
     with pytest.raises(ValueError, match=r"explore: values_limit must be an int >= 0, got -1"):
         tg.viz.explore(loss, values_limit=-1)
+    with pytest.raises(ValueError, match=r"explore: color_by must be None or 'grad_norm', got 'norm'"):
+        tg.viz.explore(loss, color_by="norm")
+    assert tg.viz.explore(loss, color_by="grad_norm").data["colour"] is True
     e = tg.viz.explore(loss)
+    assert e.data["colour"] is False
     missing = tmp_path / "no such folder" / "pass.html"
     with pytest.raises(FileNotFoundError, match=r"Explorer.save: the folder .*no such folder does not exist"):
         e.save(missing)
