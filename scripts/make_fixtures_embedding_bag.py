@@ -9,20 +9,17 @@ Each case of ``CASES`` (stored as JSON under ``cases``, indices and offsets incl
 ``nn.EmbeddingBag(10, 3, **options)`` with PyTorch's default initialisation and keeps its weight
 (``<case>/weight``), the output of ``bag(input, offsets, per_sample_weights)`` (``<case>/output``) and the
 gradients of ``(output * mix).sum()`` (mix: cos(0), cos(1), ...) with respect to the weight and the
-per-sample weights (``<case>/grad/weight``, ``<case>/grad/per_sample_weights``). Same file layout as
-``make_sequence_fixtures_recurrent.py`` (read with ``tests/pytorch_fixtures.py``).
+per-sample weights (``<case>/grad/weight``, ``<case>/grad/per_sample_weights``). The file layout is
+``scripts/fixture_archive.py``'s (the tests read it with its ``load_fixture``).
 """
 
 from __future__ import annotations
 
-import json
-import pathlib
-
 import numpy as np
 import torch
+from fixture_archive import mix, save_fixture
 from torch import nn
 
-OUT = pathlib.Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "embedding_bag.npz"
 #: case -> (options, input, offsets or None, per-sample weights given)
 CASES = {
     "mean_with_an_empty_bag": ({}, [1, 2, 4, 5, 4, 3, 2, 9], [0, 2, 2, 5], False),
@@ -37,11 +34,6 @@ CASES = {
 }
 
 
-def mix(shape: tuple[int, ...]) -> torch.Tensor:
-    flat = np.cos(np.arange(int(np.prod(shape)), dtype=np.float64)).astype(np.float32)
-    return torch.from_numpy(flat.reshape(shape))
-
-
 def main() -> None:
     torch.manual_seed(0)
     arrays: dict[str, np.ndarray] = {}
@@ -50,25 +42,13 @@ def main() -> None:
         arrays[f"{case}/weight"] = bag.weight.detach().numpy().copy()
         psw = torch.rand(len(indices), requires_grad=True) if weighted else None
         out = bag(torch.tensor(indices), None if offsets is None else torch.tensor(offsets), psw)
-        (out * mix(tuple(out.shape))).sum().backward()
+        (out * torch.from_numpy(mix(tuple(out.shape)))).sum().backward()
         arrays[f"{case}/output"] = out.detach().numpy().copy()
         arrays[f"{case}/grad/weight"] = bag.weight.grad.numpy().copy()
         if psw is not None:
             arrays[f"{case}/per_sample_weights"] = psw.detach().numpy().copy()
             arrays[f"{case}/grad/per_sample_weights"] = psw.grad.numpy().copy()
-    layout, offset = [], 0
-    for name, array in arrays.items():
-        layout.append(f"{name} {offset} {','.join(map(str, array.shape))}")
-        offset += array.size
-    values = np.concatenate([a.astype(np.float32).reshape(-1) for a in arrays.values()])
-    np.savez_compressed(
-        OUT,
-        values=values,
-        layout=np.array(layout),
-        cases=np.array(json.dumps(CASES)),
-        torch_version=np.array(torch.__version__),
-    )
-    print(f"wrote {len(arrays)} arrays ({values.size} numbers), {OUT.stat().st_size} bytes, to {OUT}")
+    save_fixture("embedding_bag", arrays, CASES, torch.__version__)
 
 
 if __name__ == "__main__":

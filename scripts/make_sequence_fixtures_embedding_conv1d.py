@@ -9,24 +9,19 @@ Provenance: made with PyTorch 2.13.0 (CPU build), ``torch.manual_seed(0)``, by r
 PyTorch layer with its default initialisation and keeps, under ``<case>/``: the layer's ``state_dict`` as
 numpy arrays (``<case>/state/weight``, ...), the input (``<case>/input``: INDICES for an embedding, else
 drawn from N(0, 1)), the output, and the gradients of the scalar loss ``(output * mix(output.shape)).sum()``
-(``mix`` below: fixed weights cos(0), cos(1), ...) with respect to a float input (``<case>/grad/input``) and
+(``mix``: fixed weights cos(0), cos(1), ...) with respect to a float input (``<case>/grad/input``) and
 to every parameter (``<case>/grad/weight``, ...); for ``max_norm``, the weight after the lookup. ``CASES``
 itself is stored as JSON (``cases``), so the test builds tensorgrad's layers from the same table.
 
-To stay small (a few KB) the file holds the float32 arrays end to end in one array ``values``, with one line
-per array in ``layout`` ("name offset shape", the shape as comma-separated sizes); ``load`` reads them back.
+The file's layout is ``scripts/fixture_archive.py``'s (the tests read it with its ``load_fixture``).
 """
 
 from __future__ import annotations
 
-import json
-import pathlib
-
 import numpy as np
 import torch
+from fixture_archive import mix, save_fixture
 from torch import nn
-
-OUT = pathlib.Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "embedding_conv1d.npz"
 
 #: case name -> (PyTorch layer class name, keyword arguments); float inputs get INPUT_SHAPES[case]
 CASES = {
@@ -76,14 +71,9 @@ INPUT_SHAPES = {
 INDICES = np.array([[1, 2, 5, 5, 7], [2, 2, 6, 7, 1]], dtype=np.int64)
 
 
-def mix(shape: tuple[int, ...]) -> np.ndarray:
-    """The loss weights: cos(0), cos(1), ... in float32, laid out in ``shape``."""
-    return np.cos(np.arange(int(np.prod(shape)), dtype=np.float64)).astype(np.float32).reshape(shape)
-
-
 def main() -> None:
     torch.manual_seed(0)
-    arrays: dict[str, np.ndarray] = {"torch_version": np.array(torch.__version__)}
+    arrays: dict[str, np.ndarray] = {}
     for case, (kind, kwargs) in CASES.items():
         layer = getattr(nn, kind)(**kwargs)
         for name, value in layer.state_dict().items():
@@ -103,29 +93,7 @@ def main() -> None:
         if kind == "Embedding" and kwargs.get("max_norm") is not None:
             # the weight after the lookup: the rows looked up renormalised in place
             arrays[f"{case}/weight_after"] = layer.weight.detach().numpy().copy()
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    version = arrays.pop("torch_version")
-    layout, offset = [], 0
-    for name, array in arrays.items():
-        layout.append(f"{name} {offset} {','.join(map(str, array.shape))}")
-        offset += array.size
-    values = np.concatenate([a.astype(np.float32).reshape(-1) for a in arrays.values()])
-    cases = np.array(json.dumps(CASES))
-    np.savez_compressed(OUT, values=values, layout=np.array(layout), cases=cases, torch_version=version)
-    print(f"wrote {len(arrays)} arrays ({values.size} numbers), {OUT.stat().st_size} bytes, to {OUT}")
-
-
-def load(path: pathlib.Path = OUT) -> dict[str, np.ndarray]:
-    """The arrays of the fixture by name (``torch_version`` and ``cases`` too), as ``main`` stored them."""
-    with np.load(path) as stored:
-        values = stored["values"]
-        arrays = {"torch_version": stored["torch_version"], "cases": stored["cases"]}
-        for line in stored["layout"]:
-            name, offset, shape = str(line).split(" ")
-            sizes = tuple(int(n) for n in shape.split(",") if n)
-            start = int(offset)
-            arrays[name] = values[start : start + int(np.prod(sizes))].reshape(sizes)
-    return arrays
+    save_fixture("embedding_conv1d", arrays, CASES, torch.__version__)
 
 
 if __name__ == "__main__":

@@ -18,30 +18,21 @@ Two programs, each run forward and backward on the scalar loss sum over the resu
   padded back to ``total_length``; results the padded output, h_n and c_n.
 
 Stored under ``<case>/``: the state dict (``state/<name>``), the inputs, the results and the gradients
-(``grad/<name>``) of the loss with respect to the float inputs and every parameter. Same file layout as
-``make_sequence_fixtures_recurrent.py`` (read with ``tests/pytorch_fixtures.py``).
+(``grad/<name>``) of the loss with respect to the float inputs and every parameter. The file layout is
+``scripts/fixture_archive.py``'s (the tests read it with its ``load_fixture``).
 """
 
 from __future__ import annotations
 
-import json
-import pathlib
-
 import numpy as np
 import torch
+from fixture_archive import mix, save_fixture
 from torch import nn
 
-OUT = pathlib.Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "packed.npz"
 CASES = {
     "chatbot": {"vocabulary": 12, "hidden": 6, "layers": 2, "lengths": [5, 3, 2], "pad": 0},
     "classifier": {"input": 3, "hidden": 4, "lengths": [2, 5, 3, 5], "total_length": 6},
 }
-
-
-def mix(shape: tuple[int, ...]) -> torch.Tensor:
-    """The loss weights: cos(0), cos(1), ... in float32, laid out in ``shape``."""
-    flat = np.cos(np.arange(int(np.prod(shape)), dtype=np.float64)).astype(np.float32)
-    return torch.from_numpy(flat.reshape(shape))
 
 
 class EncoderRNN(nn.Module):
@@ -78,7 +69,9 @@ def chatbot(arrays: dict[str, np.ndarray]) -> None:
     for i, n in enumerate(case["lengths"]):
         tokens[n:, i] = case["pad"]
     outputs, hidden = encoder(tokens, lengths)
-    (outputs * mix(tuple(outputs.shape))).sum().add((hidden * mix(tuple(hidden.shape))).sum()).backward()
+    (outputs * torch.from_numpy(mix(tuple(outputs.shape)))).sum().add(
+        (hidden * torch.from_numpy(mix(tuple(hidden.shape)))).sum()
+    ).backward()
     keep(arrays, "chatbot", encoder, {"tokens": tokens}, {"outputs": outputs, "hidden": hidden})
 
 
@@ -96,7 +89,7 @@ def classifier(arrays: dict[str, np.ndarray]) -> None:
     )
     assert found_lengths.tolist() == lengths
     results = {"output": padded, "h_n": h_n, "c_n": c_n}
-    sum((r * mix(tuple(r.shape))).sum() for r in results.values()).backward()
+    sum((r * torch.from_numpy(mix(tuple(r.shape)))).sum() for r in results.values()).backward()
     keep(arrays, "classifier", lstm, {"x": x, "h0": h0, "c0": c0}, results)
 
 
@@ -124,19 +117,7 @@ def main() -> None:
     arrays: dict[str, np.ndarray] = {}
     chatbot(arrays)
     classifier(arrays)
-    layout, offset = [], 0
-    for name, array in arrays.items():
-        layout.append(f"{name} {offset} {','.join(map(str, array.shape))}")
-        offset += array.size
-    values = np.concatenate([a.astype(np.float32).reshape(-1) for a in arrays.values()])
-    np.savez_compressed(
-        OUT,
-        values=values,
-        layout=np.array(layout),
-        cases=np.array(json.dumps(CASES)),
-        torch_version=np.array(torch.__version__),
-    )
-    print(f"wrote {len(arrays)} arrays ({values.size} numbers), {OUT.stat().st_size} bytes, to {OUT}")
+    save_fixture("packed", arrays, CASES, torch.__version__)
 
 
 if __name__ == "__main__":

@@ -17,21 +17,15 @@ with respect to the input and the initial states (``<case>/grad/input``, ``<case
 every parameter (``<case>/grad/weight_ih_l0``, ...). ``CASES`` itself is stored as JSON (``cases``), so the
 test builds tensorgrad's layers from the same table.
 
-To stay small (about 10 KB) the file holds the float32 arrays end to end in one array ``values``, with one
-line per array in ``layout`` ("name offset shape", the shape as comma-separated sizes); ``load`` reads them
-back.
+The file's layout is ``scripts/fixture_archive.py``'s (the tests read it with its ``load_fixture``).
 """
 
 from __future__ import annotations
 
-import json
-import pathlib
-
 import numpy as np
 import torch
+from fixture_archive import mix, save_fixture
 from torch import nn
-
-OUT = pathlib.Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "recurrent.npz"
 
 #: case name -> (layer class name, keyword arguments, input shape, initial states given)
 CASES = {
@@ -58,11 +52,6 @@ CASES = {
     "lstm_cell": ("LSTMCell", {"input_size": 3, "hidden_size": 4}, (2, 3), True),
     "gru_cell_no_bias": ("GRUCell", {"input_size": 3, "hidden_size": 4, "bias": False}, (2, 3), False),
 }
-
-
-def mix(shape: tuple[int, ...]) -> np.ndarray:
-    """The loss weights: cos(0), cos(1), ... in float32, laid out in ``shape``."""
-    return np.cos(np.arange(int(np.prod(shape)), dtype=np.float64)).astype(np.float32).reshape(shape)
 
 
 def initial_states(layer: nn.Module, kind: str, x: torch.Tensor) -> dict[str, torch.Tensor]:
@@ -113,33 +102,7 @@ def main() -> None:
             arrays[f"{case}/{name}"] = value.detach().numpy().copy()
         for name, param in layer.named_parameters():
             arrays[f"{case}/grad/{name}"] = param.grad.numpy().copy()
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    layout, offset = [], 0
-    for name, array in arrays.items():
-        layout.append(f"{name} {offset} {','.join(map(str, array.shape))}")
-        offset += array.size
-    values = np.concatenate([a.astype(np.float32).reshape(-1) for a in arrays.values()])
-    np.savez_compressed(
-        OUT,
-        values=values,
-        layout=np.array(layout),
-        cases=np.array(json.dumps(CASES)),
-        torch_version=np.array(torch.__version__),
-    )
-    print(f"wrote {len(arrays)} arrays ({values.size} numbers), {OUT.stat().st_size} bytes, to {OUT}")
-
-
-def load(path: pathlib.Path = OUT) -> dict[str, np.ndarray]:
-    """The arrays of the fixture by name (``torch_version`` and ``cases`` too), as ``main`` stored them."""
-    with np.load(path) as stored:
-        values = stored["values"]
-        arrays = {"torch_version": stored["torch_version"], "cases": stored["cases"]}
-        for line in stored["layout"]:
-            name, offset, shape = str(line).split(" ")
-            sizes = tuple(int(n) for n in shape.split(",") if n)
-            start = int(offset)
-            arrays[name] = values[start : start + int(np.prod(sizes))].reshape(sizes)
-    return arrays
+    save_fixture("recurrent", arrays, CASES, torch.__version__)
 
 
 if __name__ == "__main__":

@@ -53,14 +53,16 @@ def with_out(function: Callable[..., Tensor]) -> Callable[..., Tensor]:
 @with_out
 def add(input: Any, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
     """input + alpha * other, broadcasting."""
-    other, alpha = legacy_scale_first("add", "other", "alpha", other, rest, alpha)
+    if rest:
+        (other,), alpha = legacy_scale_first("add", "other", "alpha", (other, *rest), 1)
     return ops.add(input, other if alpha == 1 else _scaled(other, alpha))
 
 
 @with_out
 def sub(input: Any, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
     """input - alpha * other, broadcasting."""
-    other, alpha = legacy_scale_first("sub", "other", "alpha", other, rest, alpha)
+    if rest:
+        (other,), alpha = legacy_scale_first("sub", "other", "alpha", (other, *rest), 1)
     return ops.sub(input, other if alpha == 1 else _scaled(other, alpha))
 
 

@@ -598,11 +598,13 @@ class Tensor:
 
     # PyTorch's in-place variants: x.op_(...) writes x.op(...) into x (the same values, bit for bit)
     def add_(self, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
-        other, alpha = legacy_scale_first("add_", "other", "alpha", other, rest, alpha)
+        if rest:
+            (other,), alpha = legacy_scale_first("add_", "other", "alpha", (other, *rest), 1)
         return self._in_place("add_", Tensor.add, other, alpha=alpha)
 
     def sub_(self, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
-        other, alpha = legacy_scale_first("sub_", "other", "alpha", other, rest, alpha)
+        if rest:
+            (other,), alpha = legacy_scale_first("sub_", "other", "alpha", (other, *rest), 1)
         return self._in_place("sub_", Tensor.sub, other, alpha=alpha)
 
     def mul_(self, other: Any) -> Tensor:
@@ -647,15 +649,17 @@ class Tensor:
         return self._in_place("masked_fill_", Tensor.masked_fill, mask, value)
 
     def addcmul_(self, tensor1: Any, tensor2: Any, *rest: Any, value: Any = 1) -> Tensor:
-        (tensor1, tensor2), value = legacy_scale_first(
-            "addcmul_", "tensor1, tensor2", "value", tensor1, (tensor2, *rest), value, 2
-        )
+        if rest:
+            (tensor1, tensor2), value = legacy_scale_first(
+                "addcmul_", "tensor1, tensor2", "value", (tensor1, tensor2, *rest), 2
+            )
         return self._in_place("addcmul_", Tensor.addcmul, tensor1, tensor2, value=value)
 
     def addcdiv_(self, tensor1: Any, tensor2: Any, *rest: Any, value: Any = 1) -> Tensor:
-        (tensor1, tensor2), value = legacy_scale_first(
-            "addcdiv_", "tensor1, tensor2", "value", tensor1, (tensor2, *rest), value, 2
-        )
+        if rest:
+            (tensor1, tensor2), value = legacy_scale_first(
+                "addcdiv_", "tensor1, tensor2", "value", (tensor1, tensor2, *rest), 2
+            )
         return self._in_place("addcdiv_", Tensor.addcdiv, tensor1, tensor2, value=value)
 
     def lerp_(self, end: Any, weight: Any) -> Tensor:
@@ -765,12 +769,14 @@ class Tensor:
     # ----------------------------------------------------------------- methods (see tensorgrad.ops)
     def add(self, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
         """self + alpha * other."""
-        other, alpha = legacy_scale_first("add", "other", "alpha", other, rest, alpha)
+        if rest:
+            (other,), alpha = legacy_scale_first("add", "other", "alpha", (other, *rest), 1)
         return ops.add(self, other if alpha == 1 else _scaled(other, alpha))
 
     def sub(self, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
         """self - alpha * other."""
-        other, alpha = legacy_scale_first("sub", "other", "alpha", other, rest, alpha)
+        if rest:
+            (other,), alpha = legacy_scale_first("sub", "other", "alpha", (other, *rest), 1)
         return ops.sub(self, other if alpha == 1 else _scaled(other, alpha))
 
     def neg(self) -> Tensor:
@@ -778,16 +784,18 @@ class Tensor:
 
     def addcmul(self, tensor1: Any, tensor2: Any, *rest: Any, value: Any = 1) -> Tensor:
         """self + value * tensor1 * tensor2 (multiplied in that order, as PyTorch)."""
-        (tensor1, tensor2), value = legacy_scale_first(
-            "addcmul", "tensor1, tensor2", "value", tensor1, (tensor2, *rest), value, 2
-        )
+        if rest:
+            (tensor1, tensor2), value = legacy_scale_first(
+                "addcmul", "tensor1, tensor2", "value", (tensor1, tensor2, *rest), 2
+            )
         return ops.add(self, ops.mul(tensor1 if value == 1 else _scaled(tensor1, value), tensor2))
 
     def addcdiv(self, tensor1: Any, tensor2: Any, *rest: Any, value: Any = 1) -> Tensor:
         """self + value * tensor1 / tensor2 (value * tensor1 first, then the division, as PyTorch)."""
-        (tensor1, tensor2), value = legacy_scale_first(
-            "addcdiv", "tensor1, tensor2", "value", tensor1, (tensor2, *rest), value, 2
-        )
+        if rest:
+            (tensor1, tensor2), value = legacy_scale_first(
+                "addcdiv", "tensor1, tensor2", "value", (tensor1, tensor2, *rest), 2
+            )
         return ops.add(self, ops.div(tensor1 if value == 1 else _scaled(tensor1, value), tensor2))
 
     def lerp(self, end: Any, weight: Any) -> Tensor:
@@ -1487,26 +1495,25 @@ class Size(int):
 
 
 def legacy_scale_first(
-    op: str, names: str, scale_name: str, first: Any, rest: tuple[Any, ...], scale: Any, count: int = 1
+    op: str, names: str, scale_name: str, args: tuple[Any, ...], count: int
 ) -> tuple[Any, Any]:
     """PyTorch's deprecated overloads that take the scale first, ``x.add_(-lr, grad)`` (old optimizers and
-    examples): ``op(scale, *operands)`` for ``op(*operands, scale_name=scale)``. Returns (the operand, or
-    the ``count`` operands, and the scale); with the current signature, ``(first, *rest)`` and ``scale`` as
-    they are. Warns as PyTorch does."""
-    if len(rest) == count - 1:
-        return (first if count == 1 else (first, *rest)), scale
-    if len(rest) != count or not isinstance(first, (int, float, np.number)) or isinstance(first, bool):
+    examples): ``args`` = (scale, *the ``count`` operands) for ``op(*operands, scale_name=scale)``. Returns
+    (the operands, the scale), warning as PyTorch does. Called only when there are more positional arguments
+    than operands, so the ordinary call pays nothing."""
+    scale, *rest = args
+    if len(rest) != count or not isinstance(scale, (int, float, np.number)) or isinstance(scale, bool):
         raise TypeError(
             f"{op}() takes ({names}, *, {scale_name}=1) or the deprecated (Number {scale_name}, {names}); "
-            f"got {1 + len(rest)} positional arguments starting with {type(first).__name__}"
+            f"got {len(args)} positional arguments starting with {type(scale).__name__}"
         )
     warnings.warn(
         f"This overload of {op} is deprecated: {op}(Number {scale_name}, {names}). Use {op}({names}, "
-        f"{scale_name}={first}) instead",
+        f"{scale_name}={scale}) instead",
         UserWarning,
         stacklevel=3,
     )
-    return (rest[0] if count == 1 else rest), first
+    return rest, scale
 
 
 def _scaled(value: Any, factor: Any) -> Any:

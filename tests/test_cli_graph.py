@@ -12,6 +12,7 @@ from tensorgrad import nn, random
 from tensorgrad.experiments.models import DIGITS_IMAGE, MODELS
 from tensorgrad.tensor import Tensor
 from tests.test_cli_compare import assert_one_line_error, run  # main() in this process
+from tests.values import backward_order
 
 DATA = re.compile(r'<script type="application/json" id="tg-data">(.*?)</script>', re.S)
 
@@ -33,16 +34,7 @@ def engines_pass(model_name, batch, seed):
     labels = Tensor(rng.integers(0, 10, size=batch))
     loss = nn.CrossEntropyLoss()(model(images), labels)
     loss.backward()
-    ops, stack, seen = [], [loss], set()
-    while stack:  # every tensor an op made, found from the loss
-        t = stack.pop()
-        if id(t) in seen or t._node is None:
-            continue
-        seen.add(id(t))
-        ops.append(t)
-        stack.extend(t._node.inputs)
-    ops.sort(key=lambda t: t._node.order)
-    return model, loss, ops
+    return model, loss, backward_order(loss)
 
 
 @pytest.mark.parametrize("model_name, batch", [("mlp", 4), ("cnn", 3)])

@@ -14,6 +14,7 @@ from tensorgrad.experiments.compare import Comparison, Run, compare_optimizers, 
 from tensorgrad.experiments.datasets import DATASETS, load_dataset
 from tensorgrad.experiments.models import cnn, mlp
 from tensorgrad.experiments.optimizers import DEFAULT_LR, make_optimizer
+from tests.values import backward_order
 
 
 @pytest.fixture(scope="module")
@@ -258,13 +259,7 @@ def test_graph_html_steps_through_the_same_backward_pass_as_graph_svg(model_fn, 
     tg.manual_seed(6)
     loss = nn.CrossEntropyLoss()(model(tg.tensor(inputs)), tg.tensor(labels))
     loss.backward()
-    ops, stack = {}, [loss]
-    while stack:
-        t = stack.pop()
-        if t._node is not None and id(t) not in ops:
-            ops[id(t)] = t
-            stack.extend(t._node.inputs)
-    engine = sorted(ops.values(), key=lambda t: t._node.order)
+    engine = backward_order(loss)
     steps = [data["nodes"][s["node"]] for s in data["steps"]]
     assert [(n["op"], n["shape"]) for n in steps] == [(t._node.name, list(t.shape)) for t in engine]
     np.testing.assert_allclose(steps[0]["value"]["values"], [loss.item()], rtol=1e-5)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.values import backward_order
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.glob("*.md"))
@@ -129,13 +131,7 @@ def test_the_backprop_page_embeds_an_explorer_of_its_example_made_at_build_time(
     namespace = {"__name__": "__docs__"}
     exec(python_blocks(DOCS / "visualising-backprop.md")[0], namespace)  # the page's example
     loss, model = namespace["loss"], namespace["model"]
-    ops, stack = {}, [loss]
-    while stack:
-        t = stack.pop()
-        if t.grad_fn is not None and id(t) not in ops:
-            ops[id(t)] = t
-            stack.extend(t.grad_fn.inputs)
-    engine = sorted(ops.values(), key=lambda t: t.grad_fn.order)
+    engine = backward_order(loss)
     steps = [data["nodes"][step["node"]] for step in data["steps"]]
     assert [(n["op"], n["shape"]) for n in steps] == [(t.grad_fn.name, list(t.shape)) for t in engine]
     assert steps[0]["value"]["values"] == pytest.approx([loss.item()], rel=1e-6)

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def pages(site: Path) -> list[Path]:
-    return sorted(p for p in site.rglob("*.html") if p.name != "404.html" and "vendor" not in p.parts)
+    return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
 
 
 LINKS = """() => Array.from(document.querySelectorAll('a[href]'), a => a.href)"""

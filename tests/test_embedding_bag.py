@@ -15,16 +15,12 @@ from hypothesis import strategies as st
 
 import tensorgrad as tg
 import tensorgrad.nn.functional as F
+from scripts.fixture_archive import load_fixture, mix
 from tensorgrad import nn
-from tests.pytorch_fixtures import load_fixture
 from tests.values import leaf, uniform
 
 TORCH = load_fixture("embedding_bag")
 CASES = json.loads(str(TORCH["cases"]))
-
-
-def mix(shape):
-    return np.cos(np.arange(int(np.prod(shape)), dtype=np.float64)).astype(np.float32).reshape(shape)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

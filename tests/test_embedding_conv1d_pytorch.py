@@ -17,13 +17,8 @@ import numpy as np
 import pytest
 
 import tensorgrad as tg
+from scripts.fixture_archive import load_fixture, mix
 from tensorgrad import nn
-from tests.pytorch_fixtures import load_fixture
-
-
-def mix(shape: tuple[int, ...]) -> np.ndarray:
-    return np.cos(np.arange(int(np.prod(shape)), dtype=np.float64)).astype(np.float32).reshape(shape)
-
 
 TORCH = load_fixture("embedding_conv1d")
 CASES = json.loads(str(TORCH["cases"]))

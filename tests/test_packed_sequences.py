@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tensorgrad as tg
+from scripts.fixture_archive import load_fixture, mix
 from tensorgrad import nn
 from tensorgrad.nn.utils.rnn import (
     PackedSequence,
@@ -30,7 +31,6 @@ from tensorgrad.nn.utils.rnn import (
     unpack_sequence,
     unpad_sequence,
 )
-from tests.pytorch_fixtures import load_fixture
 from tests.values import leaf, uniform
 
 MODES = ["RNN", "LSTM", "GRU"]
@@ -170,10 +170,6 @@ def test_a_packed_lstm_passes_gradgradcheck():
 
 
 # ---------------------------------------------------------------------------- PyTorch programs and numbers
-def mix(shape):
-    return np.cos(np.arange(int(np.prod(shape)), dtype=np.float64)).astype(np.float32).reshape(shape)
-
-
 def state_of(arrays, case):
     prefix = f"{case}/state/"
     return {k[len(prefix) :]: tg.tensor(v) for k, v in arrays.items() if k.startswith(prefix)}

@@ -24,6 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tensorgrad as tg
+from scripts.fixture_archive import load_fixture, mix
 from tensorgrad import nn
 from tensorgrad.ops.recurrent import (
     GRUCellStep,
@@ -35,7 +36,6 @@ from tensorgrad.ops.recurrent import (
     rnn_relu_cell,
     rnn_tanh_cell,
 )
-from tests.pytorch_fixtures import load_fixture
 from tests.values import leaf, uniform
 
 FEW = settings(max_examples=8)
@@ -547,10 +547,6 @@ def test_settings_are_checked_with_pytorchs_messages():
 # ---------------------------------------------------------------------------- PyTorch's own numbers
 TORCH = load_fixture("recurrent")
 CASES = json.loads(str(TORCH["cases"]))
-
-
-def mix(shape: tuple[int, ...]) -> np.ndarray:
-    return np.cos(np.arange(int(np.prod(shape)), dtype=np.float64)).astype(np.float32).reshape(shape)
 
 
 def test_the_fixture_was_made_by_pytorch_2_13():

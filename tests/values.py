@@ -61,3 +61,15 @@ def reduction_cases(draw, min_side: int = 1, max_side: int = 4, allow_scalar: bo
         lambda axes: st.tuples(*[st.sampled_from([a, a - ndim]) for a in axes])
     )
     return shape, draw(st.one_of(st.none(), ints, tuples))
+
+
+def backward_order(root: tg.Tensor) -> list[tg.Tensor]:
+    """Every tensor an op made on the way to ``root``, in the order the engine ran their backward
+    (``node.order``): a walk of the graph written here, independent of what tensorgrad.viz collects."""
+    made, stack = {}, [root]
+    while stack:
+        t = stack.pop()
+        if t.grad_fn is not None and id(t) not in made:
+            made[id(t)] = t
+            stack.extend(t.grad_fn.inputs)
+    return sorted(made.values(), key=lambda t: t.grad_fn.order)

@@ -16,7 +16,58 @@ from .module import Module
 from .parameter import Parameter
 
 
-class Embedding(Module):
+class _Table(Module):
+    """What Embedding and EmbeddingBag share: the (num_embeddings, embedding_dim) ``weight``, drawn from
+    N(0, 1) with the ``padding_idx`` row zeroed as in PyTorch, or ``_weight`` copied as it is (not
+    re-initialised), and the check of ``from_pretrained``'s table. Errors name the layer's class."""
+
+    def __init__(
+        self,
+        num_embeddings: int,
+        embedding_dim: int,
+        padding_idx: int | None,
+        _weight: Any,
+        requires_grad: bool,
+        device: Any,
+        dtype: Any,
+    ) -> None:
+        super().__init__()
+        name = type(self).__name__
+        check_device(device, name)
+        self.num_embeddings, self.embedding_dim = int(num_embeddings), int(embedding_dim)
+        self.padding_idx = padding_index(name, padding_idx, self.num_embeddings)
+        shape = (self.num_embeddings, self.embedding_dim)
+        if _weight is None:
+            dtype = np.dtype(get_default_dtype() if dtype is None else dtype)
+            self.weight = Parameter(np.empty(shape, dtype), requires_grad=requires_grad)
+            self.reset_parameters()
+        else:
+            self.weight = Parameter(_weight, requires_grad=requires_grad)
+            if tuple(self.weight.shape) != shape:
+                raise ValueError(
+                    f"{name}: _weight has shape {tuple(self.weight.shape)}, expected (num_embeddings, "
+                    f"embedding_dim) = {shape}"
+                )
+
+    def reset_parameters(self) -> None:
+        """N(0, 1), the ``padding_idx`` row zeroed (PyTorch's default)."""
+        init.normal_(self.weight)
+        if self.padding_idx is not None:
+            self.weight.array[self.padding_idx] = 0
+
+    @classmethod
+    def _pretrained_shape(cls, embeddings: Any) -> tuple[int, int]:
+        """``from_pretrained``'s table must be 2-D: its (num_embeddings, embedding_dim)."""
+        table = np.asarray(embeddings.array if isinstance(embeddings, Tensor) else embeddings)
+        if table.ndim != 2:
+            raise ValueError(
+                f"{cls.__name__}.from_pretrained: embeddings must be 2-D (num_embeddings, embedding_dim), "
+                f"got shape {table.shape}"
+            )
+        return table.shape
+
+
+class Embedding(_Table):
     """out[..., :] = weight[index] for integer indices of any shape: (*) -> (*, embedding_dim).
 
     ``weight`` is (num_embeddings, embedding_dim), drawn from N(0, 1) with the ``padding_idx`` row zeroed, as
@@ -42,30 +93,9 @@ class Embedding(Module):
         device: Any = None,
         dtype: Any = None,
     ) -> None:
-        super().__init__()
-        check_device(device, "Embedding")
-        self.num_embeddings, self.embedding_dim = int(num_embeddings), int(embedding_dim)
-        self.padding_idx = padding_index("Embedding", padding_idx, self.num_embeddings)
+        super().__init__(num_embeddings, embedding_dim, padding_idx, _weight, not _freeze, device, dtype)
         self.max_norm, self.norm_type = max_norm, norm_type
         self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
-        shape = (self.num_embeddings, self.embedding_dim)
-        if _weight is None:
-            dtype = np.dtype(get_default_dtype() if dtype is None else dtype)
-            self.weight = Parameter(np.empty(shape, dtype), requires_grad=not _freeze)
-            self.reset_parameters()
-        else:
-            self.weight = Parameter(_weight, requires_grad=not _freeze)
-            if tuple(self.weight.shape) != shape:
-                raise ValueError(
-                    f"Embedding: _weight has shape {tuple(self.weight.shape)}, expected (num_embeddings, "
-                    f"embedding_dim) = {shape}"
-                )
-
-    def reset_parameters(self) -> None:
-        """N(0, 1), the ``padding_idx`` row zeroed (PyTorch's default)."""
-        init.normal_(self.weight)
-        if self.padding_idx is not None:
-            self.weight.array[self.padding_idx] = 0
 
     def forward(self, input: Any) -> Tensor:
         try:
@@ -94,14 +124,8 @@ class Embedding(Module):
     ) -> Embedding:
         """An Embedding whose table is ``embeddings`` (num_embeddings, embedding_dim), copied as it is (the
         ``padding_idx`` row is not zeroed, as in PyTorch); ``freeze=True`` keeps it from learning."""
-        table = np.asarray(embeddings.array if isinstance(embeddings, Tensor) else embeddings)
-        if table.ndim != 2:
-            raise ValueError(
-                f"Embedding.from_pretrained: embeddings must be 2-D (num_embeddings, embedding_dim), got "
-                f"shape {table.shape}"
-            )
         return cls(
-            *table.shape,
+            *cls._pretrained_shape(embeddings),
             padding_idx=padding_idx,
             max_norm=max_norm,
             norm_type=norm_type,
@@ -126,7 +150,7 @@ class Embedding(Module):
         return text
 
 
-class EmbeddingBag(Module):
+class EmbeddingBag(_Table):
     """The sum, mean (default) or max of the embedding rows of each bag of indices (PyTorch's
     ``nn.EmbeddingBag``; the equations are in ``tensorgrad/ops/embedding_bag.py``): ``forward(input,
     offsets=None, per_sample_weights=None)`` with a 1-D ``input`` and the bags' start ``offsets``, or a 2-D
@@ -155,32 +179,11 @@ class EmbeddingBag(Module):
         device: Any = None,
         dtype: Any = None,
     ) -> None:
-        super().__init__()
-        check_device(device, "EmbeddingBag")
         if mode not in MODES:
             raise ValueError(f"EmbeddingBag: mode must be one of {MODES}, got {mode!r}")
-        self.num_embeddings, self.embedding_dim = int(num_embeddings), int(embedding_dim)
-        self.padding_idx = padding_index("EmbeddingBag", padding_idx, self.num_embeddings)
+        super().__init__(num_embeddings, embedding_dim, padding_idx, _weight, True, device, dtype)
         self.max_norm, self.norm_type, self.scale_grad_by_freq = max_norm, norm_type, scale_grad_by_freq
         self.mode, self.sparse, self.include_last_offset = mode, sparse, include_last_offset
-        shape = (self.num_embeddings, self.embedding_dim)
-        if _weight is None:
-            dtype = np.dtype(get_default_dtype() if dtype is None else dtype)
-            self.weight = Parameter(np.empty(shape, dtype))
-            self.reset_parameters()
-        else:
-            self.weight = Parameter(_weight)
-            if tuple(self.weight.shape) != shape:
-                raise ValueError(
-                    f"EmbeddingBag: _weight has shape {tuple(self.weight.shape)}, expected (num_embeddings, "
-                    f"embedding_dim) = {shape}"
-                )
-
-    def reset_parameters(self) -> None:
-        """N(0, 1), the ``padding_idx`` row zeroed (PyTorch's default)."""
-        init.normal_(self.weight)
-        if self.padding_idx is not None:
-            self.weight.array[self.padding_idx] = 0
 
     def forward(self, input: Any, offsets: Any = None, per_sample_weights: Any = None) -> Tensor:
         try:
@@ -215,14 +218,8 @@ class EmbeddingBag(Module):
     ) -> EmbeddingBag:
         """An EmbeddingBag whose table is ``embeddings`` (num_embeddings, embedding_dim), copied as it is;
         ``freeze=True`` keeps it from learning."""
-        table = np.asarray(embeddings.array if isinstance(embeddings, Tensor) else embeddings)
-        if table.ndim != 2:
-            raise ValueError(
-                f"EmbeddingBag.from_pretrained: embeddings must be 2-D (num_embeddings, embedding_dim), got "
-                f"shape {table.shape}"
-            )
         bag = cls(
-            *table.shape,
+            *cls._pretrained_shape(embeddings),
             max_norm=max_norm,
             norm_type=norm_type,
             scale_grad_by_freq=scale_grad_by_freq,

@@ -107,17 +107,7 @@ class RNNBase(Module):
         elif self.batch_first:
             x = transpose(x, 0, 1)
         h0, c0 = self._checked_state(hx, x, batched)
-        output, h_n, c_n = recurrent_layers(
-            self.mode,
-            x,
-            self.all_weights,
-            h0,
-            c0,
-            num_layers=self.num_layers,
-            bidirectional=self.bidirectional,
-            dropout=self.dropout,
-            training=self.training,
-        )
+        output, h_n, c_n = self._layers(x, h0, c0)
         if not batched:
             output, h_n = squeeze(output, 1), squeeze(h_n, 1)
             c_n = None if c_n is None else squeeze(c_n, 1)
@@ -137,12 +127,22 @@ class RNNBase(Module):
         _check_dtype(self, data, self.weight_ih_l0)
         x, lengths = padded_sorted(packed)
         h0, c0 = self._checked_state(hx, x, True)
-        if (
-            packed.sorted_indices is not None
-        ):  # the states follow the batch's order, the layers the packed one
+        # the states follow the batch's order, the layers run in the packed (longest first) one
+        if packed.sorted_indices is not None:
             order = packed.sorted_indices.numpy()
             h0, c0 = (None if s is None else s[:, order] for s in (h0, c0))
-        output, h_n, c_n = recurrent_layers(
+        output, h_n, c_n = self._layers(x, h0, c0, lengths)
+        if packed.unsorted_indices is not None:
+            back = packed.unsorted_indices.numpy()
+            h_n, c_n = (None if s is None else s[:, back] for s in (h_n, c_n))
+        output = packed._replace(data=packed_data(output, packed.batch_sizes))
+        return (output, (h_n, c_n)) if self.mode == "LSTM" else (output, h_n)
+
+    def _layers(
+        self, x: Tensor, h0: Tensor | None, c0: Tensor | None, lengths: np.ndarray | None = None
+    ) -> tuple[Tensor, Tensor, Tensor | None]:
+        """``recurrent_layers`` with this module's weights and settings: (output, h_n, c_n)."""
+        return recurrent_layers(
             self.mode,
             x,
             self.all_weights,
@@ -154,11 +154,6 @@ class RNNBase(Module):
             training=self.training,
             lengths=lengths,
         )
-        if packed.unsorted_indices is not None:
-            back = packed.unsorted_indices.numpy()
-            h_n, c_n = (None if s is None else s[:, back] for s in (h_n, c_n))
-        output = packed._replace(data=packed_data(output, packed.batch_sizes))
-        return (output, (h_n, c_n)) if self.mode == "LSTM" else (output, h_n)
 
     # ----------------------------------------------------------------- checks
     def _checked_input(self, input: Any) -> Tensor:

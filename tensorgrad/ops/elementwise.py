@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function
-from ..tensor import Tensor, get_default_dtype, legacy_scale_first, lift, operand, operands, wrap
+from ..tensor import Tensor, get_default_dtype, lift, operand, operands, wrap
 from .shape import sum_to
 
 
@@ -287,18 +287,16 @@ class Cast(Function):
 
 
 # ---------------------------------------------------------------------------- functions
-def add(input: Any, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
+def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """input + alpha * other, broadcasting (PyTorch's ``add``; ``alpha`` scales ``other``)."""
-    other, alpha = legacy_scale_first("add", "other", "alpha", other, rest, alpha)
     a, b = operands(input, other)
     if alpha != 1:
         b = mul(b, alpha)
     return Add.apply(a, b)
 
 
-def sub(input: Any, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
+def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """input - alpha * other, broadcasting (PyTorch's ``sub``)."""
-    other, alpha = legacy_scale_first("sub", "other", "alpha", other, rest, alpha)
     a, b = operands(input, other)
     if alpha != 1:
         b = mul(b, alpha)

@@ -146,9 +146,7 @@ class LSTMLayer(Function):
     matrix product instead of L small ones, and no accumulation of L full-size weight gradients. The
     activations come from forward's arrays or, under ``create_graph``, from forward again in Tensor ops."""
 
-    def forward(
-        self, gx: np.ndarray, hc0: np.ndarray, w_hh: np.ndarray, *, reverse: bool = False
-    ) -> np.ndarray:
+    def forward(self, gx: np.ndarray, hc0: np.ndarray, w_hh: np.ndarray, *, reverse: bool) -> np.ndarray:
         (length, batch, _), n = gx.shape, w_hh.shape[1]
         out = np.empty((2, length, batch, n), gx.dtype)
         slopes = np.empty_like(gx)
@@ -169,7 +167,7 @@ class LSTMLayer(Function):
         slopes, cell_slope, forget, h_prev = self.activations()
         dz: list[Tensor] = [None] * length  # type: ignore[list-item]
         dh = dc = None
-        for k, t in enumerate(_time_order(length, not self.params.get("reverse", False))):
+        for k, t in enumerate(_time_order(length, not self.params["reverse"])):
             dh_t, dc_t = grad[0, t], grad[1, t]
             if dh is not None:
                 dh_t, dc_t = dh_t + dh, dc_t + dc
@@ -192,7 +190,7 @@ class LSTMLayer(Function):
         length, n = gx.shape[0], w_hh.shape[1]
         steps: list[tuple[Tensor, ...]] = [None] * length  # type: ignore[list-item]
         h, c = hc0[:, :n], hc0[:, n:]
-        for t in _time_order(length, self.params.get("reverse", False)):
+        for t in _time_order(length, self.params["reverse"]):
             *kept, h_new, c = _lstm_activations(gx[t] + h @ w_hh.mT, c)
             steps[t] = (*kept, h)
             h = h_new
@@ -525,7 +523,7 @@ def recurrent_layers(
             gx_all = reshape(linear(flat, w_ih, b_ih), (length, batch, w_ih.shape[0]))
             state = _initial_state(h0, c0, k, lstm, (batch, hidden), w_hh.dtype)
             if lstm and lengths is None:  # one node for the whole layer and direction
-                hc = LSTMLayer.apply(gx_all, state, w_hh, **({"reverse": True} if direction else {}))
+                hc = LSTMLayer.apply(gx_all, state, w_hh, reverse=bool(direction))
                 last = 0 if direction else length - 1
                 outputs.append(clone(getitem(hc, 0)))  # its own memory, as PyTorch's output
                 finals_h.append(getitem(hc, (0, last)))

@@ -16,7 +16,8 @@ The data: instead of Wikitext-2, sentences from a small grammar (``the <adjectiv
 and hidden 32, bptt 10) so each model trains in about a second. The checks are on behaviour, with margins:
 the validation loss falls from the first epoch to the last and the test perplexity ends below 4, where the
 vocabulary has 13 words and the grammar itself has perplexity 2.1 (4 x 4 x 3 x 4 choices per 7 words); the
-tied weights are one Parameter. PyTorch 2.13 on the same port: LSTM test perplexity 2.4, Transformer 2.4
+tied weights are one Parameter, and the best model, saved to a file object and loaded into a new model,
+gives its validation loss again. PyTorch 2.13 on the same port: LSTM test perplexity 2.4, Transformer 2.4
 (tensorgrad 2.7 and 2.3: the runs differ in their random draws). The Transformer runs at the example
 README's ``--lr 5``: at 20 it diverges on this small corpus in both.
 """
@@ -183,7 +184,8 @@ class Args:
 
 
 def run_example(model_name, epochs, lr=20.0):
-    """main.py's training script for ``model_name``: (validation losses per epoch, test loss, model)."""
+    """main.py's training script for ``model_name``: (validation loss per epoch, the validation and test loss
+    of the best model reloaded from its saved state dict into a new model, that model)."""
     args, device = Args(), "cpu"
     args.model, args.lr = model_name, lr
     torch.manual_seed(1111)
@@ -200,14 +202,17 @@ def run_example(model_name, epochs, lr=20.0):
     val_data = batchify(corpus.valid, eval_batch_size)
     test_data = batchify(corpus.test, eval_batch_size)
     ntokens = len(corpus.dictionary)
-    if args.model == "Transformer":
-        model = TransformerModel(ntokens, args.emsize, args.nhead, args.nhid, args.nlayers, args.dropout).to(
-            device
-        )
-    else:
-        model = RNNModel(
+
+    def build():
+        if args.model == "Transformer":
+            return TransformerModel(
+                ntokens, args.emsize, args.nhead, args.nhid, args.nlayers, args.dropout
+            ).to(device)
+        return RNNModel(
             args.model, ntokens, args.emsize, args.nhid, args.nlayers, args.dropout, args.tied
         ).to(device)
+
+    model = build()
     criterion = nn.NLLLoss()
 
     def repackage_hidden(h):
@@ -276,21 +281,26 @@ def run_example(model_name, epochs, lr=20.0):
         else:
             lr /= 4.0
     saved.seek(0)
+    model = build()  # a new model, with other initial weights, as the example's torch.load gives a new object
     model.load_state_dict(torch.load(saved))
     if args.model in ["RNN_TANH", "RNN_RELU", "LSTM", "GRU"]:
         model.rnn.flatten_parameters()
-    return val_losses, evaluate(test_data), model, evaluate
+    return val_losses, evaluate(val_data), evaluate(test_data), model
 
 
 def test_the_tied_lstm_language_model_learns_the_grammar():
-    val_losses, test_loss, model, _ = run_example("LSTM", epochs=4)
-    assert model.decoder.weight is model.encoder.weight  # tied: one Parameter, saved and loaded as one
+    val_losses, reloaded_val, test_loss, model = run_example("LSTM", epochs=4)
+    assert model.decoder.weight is model.encoder.weight  # still tied after loading the state dict
+    assert abs(reloaded_val - min(val_losses)) < 1e-6 * min(val_losses)  # the best model, saved and reloaded
     assert val_losses[-1] < val_losses[0] - 0.2, val_losses
     assert math.exp(test_loss) < 4.0, math.exp(test_loss)  # 13 words; the grammar's own perplexity is 2.1
 
 
 def test_the_transformer_language_model_learns_the_grammar():
-    val_losses, test_loss, model, _ = run_example("Transformer", epochs=3, lr=5.0)  # the README's --lr 5
+    val_losses, reloaded_val, test_loss, model = run_example(
+        "Transformer", epochs=3, lr=5.0
+    )  # README's --lr 5
+    assert abs(reloaded_val - min(val_losses)) < 1e-6 * min(val_losses)
     mask = model.src_mask.numpy()  # the causal mask of the last batch (9 steps): -inf above the diagonal
     assert isinstance(model, nn.Transformer) and mask.shape == (9, 9)
     assert (np.isneginf(mask) == np.triu(np.ones((9, 9), bool), 1)).all() and (
