@@ -238,6 +238,20 @@ def test_every_box_and_arrow_is_found_in_the_svg():
     assert drawn_inputs(data) == all_inputs(data)
 
 
+def test_a_constant_several_ops_use_has_a_box_beside_each_that_shows_it():
+    a = tg.tensor([1.0, -2.0], requires_grad=True, name="a")
+    loss = ((a * 0.5).tanh() * 0.5).sum()  # one cached tensor for both 0.5s
+    run_backward(loss)
+    data = tg.viz.explore(loss).data
+    nodes = data["nodes"]
+    (half,) = [i for i, n in enumerate(nodes) if n["kind"] == "constant" and n["value"]["values"] == [0.5]]
+    shown_by = [svg for svg, box in data["boxes"].items() if box["members"] == [half]]
+    assert len(shown_by) == 2
+    assert drawn_inputs(data) == all_inputs(data)  # both arrows from the constant are found
+    tails = {edge["svg"][0]: edge for edge in data["edges"] if any(p[1] == 1 for p in edge["pairs"])}
+    assert len(tails) == 2
+
+
 def test_arrows_split_between_the_rows_of_a_wrapped_picture_are_joined():
     tg.manual_seed(0)
     model = nn.Sequential(*[m for _ in range(12) for m in (nn.Linear(3, 3), nn.Tanh())])

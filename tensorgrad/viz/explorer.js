@@ -14,13 +14,17 @@
 
 /* ------------------------------------------------------------------------------------- the timeline */
 
-/** Give each node its id (its position) and its box (the SVG element that draws it), which the data
- *  leaves implicit; returns the data. */
+/** Give each node its id (its position), its box (the SVG element that draws it) and its boxes (a
+ *  constant several ops use has one beside each), which the data leaves implicit; returns the data. */
 function prepare(data) {
-  data.nodes.forEach(function (node, i) { node.id = i; });
-  Object.keys(data.boxes).forEach(function (id) {
-    data.boxes[id].members.forEach(function (i) { data.nodes[i].box = id; });
+  data.nodes.forEach(function (node, i) {
+    node.id = i;
+    node.boxes = [];
   });
+  Object.keys(data.boxes).forEach(function (id) {
+    data.boxes[id].members.forEach(function (i) { data.nodes[i].boxes.push(id); });
+  });
+  data.nodes.forEach(function (node) { node.box = node.boxes[0]; });
   return data;
 }
 
@@ -755,8 +759,9 @@ if (typeof document !== "undefined") {
       }).map(function (node) { return node.id; });
       ui.match = -1;
       ui.matches.forEach(function (i) {
-        const element = elements.boxes[data.nodes[i].box];
-        if (element) element.classList.add("tg-match");
+        data.nodes[i].boxes.forEach(function (id) {
+          if (elements.boxes[id]) elements.boxes[id].classList.add("tg-match");
+        });
       });
       found.textContent = query ? ui.matches.length + " found" : "";
     }

@@ -338,12 +338,17 @@ def _svg_parts(
         if element is None:
             raise RuntimeError(f"explore: the rendered picture has no box for tensor {index[id(t)]}")
         boxes.setdefault(element, {"svg": element, "members": []})["members"].append(index[id(t)])
+    if picture.uses:  # a constant drawn once per use: each of its boxes shows it
+        drawn = {picture.boxes[id(t)]: index[id(t)] for t in tensors}
+        for use in picture.uses.values():
+            element = node_element[use]
+            boxes[element] = {"svg": element, "members": [drawn[use.rsplit("_", 1)[0]]]}
 
     edges: dict[str, dict[str, Any]] = {}
     seen: dict[tuple[str, str], int] = defaultdict(int)
     for t in tensors:  # in the order draw_graph wrote the arrows: so an op's two arrows from x stay apart
         for i, x in enumerate(t._node.inputs if t._node is not None else ()):
-            ends = (picture.boxes[id(x)], picture.boxes[id(t)])
+            ends = (picture.uses.get((id(t), i), picture.boxes[id(x)]), picture.boxes[id(t)])
             found = by_ends.get(ends)
             if ends[0] == ends[1] or not found:
                 continue  # inside one merged box, or a constant drawn without arrows

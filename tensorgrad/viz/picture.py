@@ -44,6 +44,9 @@ class GraphPicture(graphviz.Digraph):
     #: the DOT node (``t3``, or ``g1`` for a collapsed picture's merged box) that draws each tensor of the
     #: graph, by ``id(tensor)``: how ``tg.viz.explore`` finds a tensor's box in the rendered SVG
     boxes: Mapping[int, str] = MappingProxyType({})
+    #: the extra boxes of a constant drawn once per use in a full picture: by ``(id(op's output), input)``,
+    #: the DOT node of that use's box (the first use is drawn by ``boxes``'s node)
+    uses: Mapping[tuple[int, int], str] = MappingProxyType({})
     #: each module frame of a full picture: its cluster name (``cluster_0_1``) -> (its label, the ``id`` of
     #: each tensor drawn inside it, nested frames included): how ``tg.viz.explore`` folds a frame
     frames: Mapping[str, tuple[str, list[int]]] = MappingProxyType({})
