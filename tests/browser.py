@@ -116,6 +116,11 @@ def open_page(browser: Any) -> Iterator[Callable[..., tuple[Any, list[str], list
         )
         page.on("pageerror", lambda error: console_errors.append(f"uncaught: {error}"))
         page.goto(url, wait_until="load")
+        # an explorer page whose data comes packed sets itself up once the browser has unpacked it
+        page.wait_for_function(
+            "() => !document.getElementById('tg-data')"
+            " || document.documentElement.hasAttribute('data-tg-ready')"
+        )
         return page, console_errors, requests
 
     yield open_

@@ -19,7 +19,7 @@ import pytest
 import tensorgrad as tg
 from tensorgrad import nn
 from tensorgrad.files import atomic_write
-from tensorgrad.viz import graph
+from tensorgrad.viz import explorer_views, graph
 
 SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "images" / "explorer.png"
 #: the page writes 4 significant digits (as draw_graph does): a shown number is within this of the true one
@@ -274,11 +274,18 @@ def test_module_frames_fold_and_open_in_place_and_the_folded_box_lights_up(open_
 
 
 class _Block(nn.Module):
-    """100 elementwise ops: a module of the 10,000-op chain."""
+    """Elementwise ops (100: a module of the 10,000-op chain); ``made[0]`` is the tensor half-way."""
+
+    def __init__(self, ops=100):
+        super().__init__()
+        self.ops = ops
+        self.made = []
 
     def forward(self, y):
-        for i in range(100):
+        for i in range(self.ops):
             y = y * 1.0001 if i % 2 else y + 0.001
+            if i == self.ops // 2:
+                self.made[:] = [y]
         return y
 
 
@@ -299,6 +306,18 @@ def test_a_10000_op_graph_opens_folded_in_under_2_seconds(open_page, tmp_path):
     page.keyboard.press("End")
     state = page.evaluate(STATE)
     assert state["phase"] == "backward" and int(state["step"]) == 10_001
+    # each module's box opens a picture of its 100 ops (the views come packed: unpacked on the first open)
+    (block_box,) = [
+        svg for svg, v in explorer.data["opens"].items() if explorer.data["views"][v]["label"] == "41: _Block"
+    ]
+    page.click(f"#{block_box}")
+    view = explorer.data["opens"][block_box]
+    page.wait_for_selector(f'#tg-graph[data-view="{view}"]')
+    shown_ops = page.evaluate(
+        "() => [...document.querySelectorAll('#tg-graph .tg-box')]"
+        ".filter((e) => e.getClientRects().length).length"
+    )
+    assert shown_ops >= 100  # every op of the block, and the constants beside them
     check_quiet(page, console_errors, requests)
 
 
@@ -318,4 +337,79 @@ def test_color_by_grad_norm_opens_coloured_and_the_checkbox_turns_it_off(open_pa
     assert coloured() >= 4  # at least the four parameters' boxes
     page.uncheck("#tg-color")
     assert coloured() == 0 and not page.is_visible("#tg-legend")
+    check_quiet(page, console_errors, requests)
+
+
+class _Triple(nn.Module):
+    """Three 10-op blocks: a module whose picture opens into three more."""
+
+    def __init__(self):
+        super().__init__()
+        self.blocks = nn.ModuleList([_Block(ops=10) for _ in range(3)])
+
+    def forward(self, y):
+        for block in self.blocks:
+            y = block(y)
+        return y
+
+
+def test_a_graph_too_big_to_lay_out_whole_opens_box_by_box_and_steps_in_every_view(
+    open_page, tmp_path, monkeypatch
+):
+    # 6 x 3 blocks of 10 ops, laid out whole up to 16 tensors (FULL_LAYOUT_LIMIT is 1,000: a smaller graph
+    # shows the same): the whole graph is 6 boxes; each opens 3 block boxes; each block, its 10 ops
+    monkeypatch.setattr(explorer_views, "FULL_LAYOUT_LIMIT", 16)
+    model = nn.Sequential(*[_Triple() for _ in range(6)])
+    x = tg.tensor([0.5, -1.0, 2.0, 0.25], requires_grad=True, name="x")
+    loss = model(x).sum()
+    with tg.viz.record_backward():
+        loss.backward()
+    explorer, path, tensors = saved_page(tmp_path, loss, model, max_nodes=14)
+    data = explorer.data
+    assert [v["label"] for v in data["views"][:3]] == ["backward pass", "0: _Triple", "1: _Triple"]
+    assert len(data["opens"]) == 6  # the six triples open
+
+    (op,) = model[2].blocks[1].made  # an op inside the third triple's second block
+    node = next(i for i, t in enumerate(tensors) if t is op)
+    position = len(data["forward"]) + [s["node"] for s in data["steps"]].index(node) + 1
+    page, console_errors, requests = open_page(path)
+    page.evaluate(
+        "(p) => { const s = document.getElementById('tg-slider'); s.value = p;"
+        " s.dispatchEvent(new Event('input')); }",
+        position,
+    )
+    state = page.evaluate(STATE)
+    assert state["node"] == node and state["phase"] == "backward"
+    triple_box = box_of(explorer, node)  # the whole graph's picture: the triple's box lights up
+    assert state["highlighted"] == [triple_box]
+
+    page.click(f"#{triple_box}")  # open the triple: its three blocks
+    triple_view = data["opens"][triple_box]
+    page.wait_for_selector(f'#tg-graph[data-view="{triple_view}"]')
+    view = explorer.views[triple_view - 1]
+    assert data["views"][triple_view]["label"] == "2: _Triple"
+    (block_box,) = [svg for svg, b in view["boxes"].items() if node in b["members"]]
+    assert page.evaluate(STATE)["highlighted"] == [block_box]
+    assert page.locator("#tg-path").inner_text().startswith("backward pass \u203a 2: _Triple")
+
+    page.click(f"#{block_box}")  # open the block: every op
+    block_view = view["opens"][block_box]
+    page.wait_for_selector(f'#tg-graph[data-view="{block_view}"]')
+    ops = explorer.views[block_view - 1]["boxes"]
+    (own_box,) = [svg for svg, b in ops.items() if b["members"] == [node]]
+    assert page.evaluate(STATE)["highlighted"] == [own_box]
+    page.hover(f"#{own_box}")
+    assert page.locator("#tg-panel").get_attribute("data-node") == str(node)
+    assert_shown_equals(page, "value", op.numpy())
+    page.mouse.move(0, 0)
+    for _ in range(3):  # stepping goes on in the open view: the next ops' own boxes light up
+        page.keyboard.press("ArrowRight")
+        state = page.evaluate(STATE)
+        expected = [svg for svg, b in ops.items() if b["members"] == [state["node"]]]
+        assert state["highlighted"] == expected and state["box"] == (expected[0] if expected else "")
+
+    page.click('#tg-path button[data-view="0"]')  # back to the whole graph, where the pass is now
+    page.wait_for_selector('#tg-graph[data-view="0"]')
+    state = page.evaluate(STATE)
+    assert state["highlighted"] == [box_of(explorer, state["node"])]
     check_quiet(page, console_errors, requests)

@@ -17,10 +17,13 @@
 /** Give each node its id (its position), its box (the SVG element that draws it) and its boxes (a
  *  constant several ops use has one beside each), which the data leaves implicit; returns the data. */
 function prepare(data) {
-  data.nodes.forEach(function (node, i) {
-    node.id = i;
-    node.boxes = [];
-  });
+  data.nodes.forEach(function (node, i) { node.id = i; });
+  return mapBoxes(data);
+}
+
+/** Each node's boxes in the picture shown now (``data.boxes``): none for a node it does not draw. */
+function mapBoxes(data) {
+  data.nodes.forEach(function (node) { node.boxes = []; });
   Object.keys(data.boxes).forEach(function (id) {
     data.boxes[id].members.forEach(function (i) { data.nodes[i].boxes.push(id); });
   });
@@ -201,7 +204,7 @@ function sumValues(summaries) {
 
 if (typeof module !== "undefined" && module.exports) {
   module.exports = {
-    prepare: prepare, timelineLength: timelineLength, stateAt: stateAt, classesAt: classesAt, describeState: describeState,
+    prepare: prepare, mapBoxes: mapBoxes, timelineLength: timelineLength, stateAt: stateAt, classesAt: classesAt, describeState: describeState,
     computed: computed, gradReady: gradReady, arrived: arrived, sumValues: sumValues, number: number,
     sendGrad: sendGrad, statsOf: statsOf,
   };
@@ -211,9 +214,27 @@ if (typeof module !== "undefined" && module.exports) {
 
 if (typeof document !== "undefined") {
   (function () {
-    const data = prepare(JSON.parse(document.getElementById("tg-data").textContent));
+    const source = document.getElementById("tg-data");
+    const begin = function (text) { page(prepare(JSON.parse(text))); };
+    if (source.getAttribute("data-packed") === "gzip") unpack(source.textContent).then(begin);
+    else begin(source.textContent);
+  })();
+}
+
+/** The text that ``text`` (base64 of gzip, as a big page carries its data and views) packs. */
+function unpack(text) {
+  const binary = atob(text.trim());
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Response(stream).text();
+}
+
+/** The page: the picture, the controls and the panel, for ``data`` (prepared). */
+function page(data) {
+  {
     const graph = document.getElementById("tg-graph");
-    const svg = graph.querySelector("svg");
+    let svg = graph.querySelector("svg");
     const panel = document.getElementById("tg-panel");
     const status = document.getElementById("tg-status");
     const slider = document.getElementById("tg-slider");
@@ -222,57 +243,165 @@ if (typeof document !== "undefined") {
       position: 0, playing: null, pinned: null, hovered: null, colour: Boolean(data.colour), zoom: null,
       matches: [], match: -1, applied: { boxes: {}, edges: {} },
     };
-    const elements = { boxes: {}, edges: {} };
+    // ------------------------------------------------------------------ the pictures (views)
+    // A graph laid out whole has one picture. A big one has views (explorer_views.py): the whole graph
+    // collapsed, each box of which opens a picture of its own; the page shows one at a time. The views
+    // other than the first come packed (base64 of gzip) in #tg-views and are unpacked when first opened.
+    const views = data.views || [{ label: data.title, parent: null }];
+    views[0].svg = null; // the first view's picture is the page's own
+    ["boxes", "edges", "frames", "folded", "opens"].forEach(function (key) { views[0][key] = data[key]; });
+    let packedViews = null; // a promise of the views' pictures and data, once asked for
+    let elements = { boxes: {}, edges: {} };
+    let frames = [];
+    let folded = {}; // frame position -> true while folded
+    let frameOf = {}; // node id -> the positions of the frames it is drawn in, outer first
+    let folds = { covers: [], toggles: [] };
+    let layer = null;
+
+    /** Show view ``v``: put its picture in the page, find its parts the first time, and keep those of the
+     *  view it replaces (its folded frames stay as they were). */
+    function attach(v) {
+      if (ui.view !== undefined) {
+        views[ui.view].state = {
+          elements: elements, frames: frames, folded: folded, frameOf: frameOf, folds: folds, layer: layer,
+          applied: ui.applied,
+        };
+      }
+      const view = views[v];
+      ui.view = v;
+      ["boxes", "edges", "frames", "folded"].forEach(function (key) {
+        data[key] = view[key] || (key === "boxes" ? {} : []);
+      });
+      mapBoxes(data);
+      if (!view.element) view.element = view.svg === null ? svg : parseSvg(view.svg);
+      if (view.element !== svg) {
+        svg.replaceWith(view.element);
+        svg = view.element;
+      }
+      if (view.state) {
+        elements = view.state.elements;
+        frames = view.state.frames;
+        folded = view.state.folded;
+        frameOf = view.state.frameOf;
+        folds = view.state.folds;
+        layer = view.state.layer;
+        ui.applied = view.state.applied;
+      } else {
+        elements = { boxes: {}, edges: {} };
+        ui.applied = { boxes: {}, edges: {} };
+        findParts(view.opens || {});
+        foldingFrames();
+      }
+      ui.hovered = null;
+      ui.pinned = null;
+      refreshFolds();
+      graph.setAttribute("data-view", String(v));
+      breadcrumbs(v);
+      if (ui.zoom !== null) zoom(1);
+    }
+
+    function parseSvg(text) {
+      const holder = document.createElement("div");
+      holder.innerHTML = text; // the HTML parser puts the picture in the SVG namespace, as the page's own
+      return holder.querySelector("svg");
+    }
+
+    /** Open view ``v`` (unpacking the views the first time). */
+    function openView(v) {
+      if (v === ui.view) return Promise.resolve();
+      if (!packedViews) {
+        packedViews = unpack(document.getElementById("tg-views").textContent).then(function (text) {
+          JSON.parse(text).forEach(function (part, k) { Object.assign(views[k + 1], part); });
+        });
+      }
+      return packedViews.then(function () {
+        attach(v);
+        show(ui.position);
+      });
+    }
+
+    /** The path from the whole graph to the view shown, each step a link back. */
+    function breadcrumbs(v) {
+      let nav = document.getElementById("tg-path");
+      if (views.length < 2) return;
+      if (!nav) {
+        nav = document.createElement("nav");
+        nav.id = "tg-path";
+        nav.className = "tg-path";
+        status.insertAdjacentElement("afterend", nav);
+      }
+      nav.textContent = "";
+      const path = [];
+      for (let k = v; k !== null && k !== undefined; k = views[k].parent) path.unshift(k);
+      path.forEach(function (k, position) {
+        if (position) nav.appendChild(document.createTextNode(" \u203A "));
+        const link = el(k === v ? "strong" : "button", null, views[k].label);
+        if (k !== v) {
+          link.type = "button";
+          link.setAttribute("data-view", String(k));
+          link.addEventListener("click", function () { openView(k); });
+        }
+        nav.appendChild(link);
+      });
+      if (v === 0) nav.appendChild(el("span", "tg-muted", "  (click a module's box to open it)"));
+    }
 
     // ------------------------------------------------------------------ finding the SVG's parts
-    Object.keys(data.boxes).forEach(function (id) {
-      const element = document.getElementById(id);
-      if (!element) return;
-      elements.boxes[id] = element;
-      element.classList.add("tg-box");
-      element.querySelectorAll("text").forEach(function (text) {
-        if ((text.getAttribute("fill") || "").toLowerCase() === data.gradColor) text.classList.add("tg-grad-text");
-      });
-      const background = element.querySelector("polygon");
-      if (background) background.classList.add("tg-background");
-      element.addEventListener("mouseenter", function () { hover({ box: id }); });
-      element.addEventListener("mouseleave", function () { hover(null); });
-      element.addEventListener("click", function (event) {
-        event.stopPropagation();
-        pin({ box: id });
-      });
-    });
-    data.edges.forEach(function (edge, index) {
-      const parts = edge.svg.map(function (id) { return document.getElementById(id); }).filter(Boolean);
-      elements.edges[edge.svg[0]] = parts;
-      parts.forEach(function (part) {
-        part.classList.add("tg-edge");
-        part.addEventListener("mouseenter", function () { hover({ edge: index }); });
-        part.addEventListener("mouseleave", function () { hover(null); });
-        part.addEventListener("click", function (event) {
+    function findParts(opens) {
+      Object.keys(data.boxes).forEach(function (id) {
+        const element = document.getElementById(id);
+        if (!element) return;
+        elements.boxes[id] = element;
+        element.classList.add("tg-box");
+        element.querySelectorAll("text").forEach(function (text) {
+          if ((text.getAttribute("fill") || "").toLowerCase() === data.gradColor) text.classList.add("tg-grad-text");
+        });
+        const background = element.querySelector("polygon, rect"); // a big graph's views draw rectangles
+        if (background) background.classList.add("tg-background");
+        element.addEventListener("mouseenter", function () { hover({ box: id }); });
+        element.addEventListener("mouseleave", function () { hover(null); });
+        element.addEventListener("click", function (event) {
           event.stopPropagation();
-          pin({ edge: index });
+          if (opens[id] !== undefined) openView(opens[id]);
+          else pin({ box: id });
+        });
+        if (opens[id] !== undefined) element.classList.add("tg-opens");
+      });
+      data.edges.forEach(function (edge, index) {
+        const parts = edge.svg.map(function (id) { return document.getElementById(id); }).filter(Boolean);
+        elements.edges[edge.svg[0]] = parts;
+        parts.forEach(function (part) {
+          part.classList.add("tg-edge");
+          part.addEventListener("mouseenter", function () { hover({ edge: index }); });
+          part.addEventListener("mouseleave", function () { hover(null); });
+          part.addEventListener("click", function (event) {
+            event.stopPropagation();
+            pin({ edge: index });
+          });
         });
       });
-    });
-    if (svg) {
-      svg.classList.add(data.backward ? "tg-backward-picture" : "tg-forward-picture");
-      svg.addEventListener("click", function () { pin(null); });
+      if (svg) {
+        svg.classList.add(data.backward ? "tg-backward-picture" : "tg-forward-picture");
+        svg.addEventListener("click", function () { pin(null); });
+      }
     }
 
     // ------------------------------------------------------------------ module frames that fold
     // The picture is Graphviz's layout of every op; a folded frame is covered, where it is, by one box
     // drawn over the frame's own rectangle (the boxes and arrows inside it are hidden; arrows that cross
     // its border stay and end at the box). Nothing moves, so no second layout is needed.
-    const frames = data.frames || [];
-    const folded = {}; // frame position -> true while folded
-    (data.folded || []).forEach(function (f) { folded[f] = true; });
-    const frameOf = {}; // node id -> the positions of the frames it is drawn in, outer first
-    frames.forEach(function (frame, f) {
-      frame.members.forEach(function (i) { (frameOf[i] = frameOf[i] || []).push(f); });
-    });
-    const folds = { covers: [], toggles: [] };
-    const layer = svg ? svg.querySelector("g.graph") || svg : null;
+    function foldingFrames() {
+      frames = data.frames || [];
+      folded = {};
+      (data.folded || []).forEach(function (f) { folded[f] = true; });
+      frameOf = {};
+      frames.forEach(function (frame, f) {
+        frame.members.forEach(function (i) { (frameOf[i] = frameOf[i] || []).push(f); });
+      });
+      folds = { covers: [], toggles: [] };
+      layer = svg ? svg.querySelector("g.graph") || svg : null;
+      frames.forEach(coverFrame);
+    }
 
     /** The outermost folded frame that hides node ``i``, or -1. */
     function foldOf(i) {
@@ -284,7 +413,7 @@ if (typeof document !== "undefined") {
     /** The SVG element that shows node ``i`` now: its box, or the folded frame that covers it. */
     function shownId(i) {
       const f = foldOf(i);
-      return f >= 0 ? "tg-fold-" + f : data.nodes[i].box;
+      return f >= 0 ? "tg-fold-" + f : data.nodes[i].box || ""; // "": not in the view shown
     }
 
     function svgElement(tag, attributes, text) {
@@ -294,9 +423,10 @@ if (typeof document !== "undefined") {
       return element;
     }
 
-    frames.forEach(function (frame, f) {
+    /** The box that covers frame ``f`` while it is folded, and its "fold" link while it is open. */
+    function coverFrame(frame, f) {
       const cluster = document.getElementById(frame.svg);
-      const outline = cluster && cluster.querySelector("polygon, path");
+      const outline = cluster && cluster.querySelector("polygon, path, rect");
       if (!outline || !layer) return;
       const r = outline.getBBox();
       const ops = frame.members.filter(function (i) { return data.nodes[i].kind === "op"; }).length;
@@ -322,7 +452,7 @@ if (typeof document !== "undefined") {
       layer.appendChild(toggle);
       folds.covers[f] = cover;
       folds.toggles[f] = toggle;
-    });
+    }
 
     function plural(n, one, many) {
       return n + " " + (n === 1 ? one : many || one + "s");
@@ -605,7 +735,9 @@ if (typeof document !== "undefined") {
       const ops = box.members.filter(function (i) { return data.nodes[i].kind === "op"; });
       if (label) panel.appendChild(el("h2", null, label));
       panel.appendChild(el(label ? "p" : "h2", null, ops.length + " ops, " + (box.members.length - ops.length) + " leaves"));
+      const opens = !label && views[ui.view].opens && views[ui.view].opens[box.svg] !== undefined;
       panel.appendChild(el("p", "tg-muted", label ? "A folded module frame: click it to open it. Pick one:" :
+        opens ? "Click the box to open it: a picture of its own ops. Or pick one:" :
         "This box stands for several tensors (the graph is bigger than " +
         "max_nodes; explore(..., max_nodes=None) draws every op). Pick one:"));
       const list = el("ol", "tg-members");
@@ -869,9 +1001,9 @@ if (typeof document !== "undefined") {
       event.preventDefault();
     });
 
-    refreshFolds();
+    attach(0);
     show(0);
     // ready: tests read when the page became interactive, in the page's own clock (from navigation start)
     document.documentElement.setAttribute("data-tg-ready", String(performance.now()));
-  })();
+  }
 }

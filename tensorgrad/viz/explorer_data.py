@@ -75,9 +75,11 @@ def explorer_data(
     svg: bytes,
     *,
     values_limit: int = VALUES_LIMIT,
+    opens: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """The page's data for the graph ``drawing`` holds (see the module docstring); ``drawing`` also names the
-    tensors as the picture does. ``picture`` is ``draw_graph``'s, ``svg`` what Graphviz made of it."""
+    tensors as the picture does. ``picture`` is ``draw_graph``'s, ``svg`` what Graphviz made of it;
+    ``opens``: the views its boxes open (see ``picture_data``)."""
     tensors = drawing.tensors
     index = {id(t): i for i, t in enumerate(tensors)}
     forward = [i for i, t in enumerate(tensors) if t._node is not None]  # _collect: in creation order
@@ -120,7 +122,39 @@ def explorer_data(
             continue
         if not np.allclose(sum(arrays[1:], arrays[0]), grads[i], rtol=1e-4, atol=1e-6, equal_nan=True):
             nodes[i]["note"] = _ACCUMULATED
-    boxes, edges, frames = _svg_parts(svg, picture, tensors, index)
+    part = picture_data(drawing, picture, svg, index, nodes, grads, opens)
+    return {
+        "format": 1,
+        "note": picture.note,
+        "backward": bool(ran),
+        "recorded": recorded,
+        "collapsed": any(len(b["members"]) > 1 for b in part["boxes"].values()),
+        "limits": {"values": values_limit, "matrix": MATRIX_SIZE, "bins": BINS},
+        "gradColor": labels.GRAD_COLOR,
+        "palette": list(labels.NORM_PALETTE),
+        "nodes": nodes,
+        "forward": forward,
+        "steps": steps,
+        **part,
+        "folded": [],
+    }
+
+
+def picture_data(
+    drawing: graph._Drawing,
+    picture: GraphPicture,
+    svg: bytes,
+    index: dict[int, int],
+    nodes: list[dict[str, Any]],
+    grads: list[np.ndarray | None],
+    opens: dict[str, int] | None = None,
+) -> dict[str, Any]:
+    """The ``boxes``, ``edges`` and ``frames`` of one picture of the graph (``index``: each tensor's node id,
+    by ``id``; ``nodes`` and ``grads`` by node id): the whole graph's, or one of ``explore``'s views of a
+    part (``drawing.tensors``; ``opens``: the view each of its boxes opens, by DOT node, which becomes
+    ``opens`` by SVG element)."""
+    tensors = {i: t for t in drawing.tensors for i in (index[id(t)],)}
+    boxes, edges, frames, elements = _svg_parts(svg, picture, drawing, index)
     for box in boxes.values():
         members, ids = [nodes[i] for i in box["members"]], box["members"]
         box["forward"] = min((m["forward"] for m in members if "forward" in m), default=None)
@@ -130,23 +164,10 @@ def explorer_data(
         heads = [nodes[head] for head, _ in edge["pairs"]]
         edge["forward"] = min(h["forward"] for h in heads)
         edge["sent"] = min((h["step"] for h in heads if "step" in h), default=None)
-    return {
-        "format": 1,
-        "note": picture.note,
-        "backward": bool(ran),
-        "recorded": recorded,
-        "collapsed": any(len(b["members"]) > 1 for b in boxes.values()),
-        "limits": {"values": values_limit, "matrix": MATRIX_SIZE, "bins": BINS},
-        "gradColor": labels.GRAD_COLOR,
-        "palette": list(labels.NORM_PALETTE),
-        "nodes": nodes,
-        "forward": forward,
-        "steps": steps,
-        "boxes": boxes,
-        "edges": edges,
-        "frames": frames,
-        "folded": [],
-    }
+    part: dict[str, Any] = {"boxes": boxes, "edges": edges, "frames": frames}
+    if opens:
+        part["opens"] = {elements[name]: view for name, view in opens.items()}
+    return part
 
 
 # ----------------------------------------------------------------------------------------- nodes
@@ -308,11 +329,13 @@ def _cell(x: Any) -> float | str:
 
 # ----------------------------------------------------------------------------------------- the SVG
 def _svg_parts(
-    svg: bytes, picture: GraphPicture, tensors: list[Tensor], index: dict[int, int]
-) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-    """The boxes, arrows and module frames of the rendered picture, found by the DOT names dot writes into
-    each element's ``<title>``: ``t3`` (``g1`` for a merged box) for a box, ``t1->t3`` for an arrow (an
-    arrow split between two rows runs ``t1->c5a`` and ``c5b->t3``), ``cluster_0_1`` for a frame."""
+    svg: bytes, picture: GraphPicture, drawing: graph._Drawing, index: dict[int, int]
+) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, str]]:
+    """The boxes, arrows and module frames of the rendered picture of ``drawing``'s tensors, found by the DOT
+    names dot writes into each element's ``<title>``: ``t3`` (``g1`` for a merged box) for a box, ``t1->t3``
+    for an arrow (an arrow split between two rows runs ``t1->c5a`` and ``c5b->t3``), ``cluster_0_1`` for a
+    frame; and the SVG element of each DOT node."""
+    tensors = drawing.tensors
     root = ET.fromstring(svg)
     node_element: dict[str, str] = {}  # DOT name -> SVG element id
     cluster_element: dict[str, str] = {}
@@ -347,7 +370,7 @@ def _svg_parts(
     edges: dict[str, dict[str, Any]] = {}
     seen: dict[tuple[str, str], int] = defaultdict(int)
     for t in tensors:  # in the order draw_graph wrote the arrows: so an op's two arrows from x stay apart
-        for i, x in enumerate(t._node.inputs if t._node is not None else ()):
+        for i, x in drawing.inputs_of(t):
             ends = (picture.uses.get((id(t), i), picture.boxes[id(x)]), picture.boxes[id(t)])
             found = by_ends.get(ends)
             if ends[0] == ends[1] or not found:
@@ -356,7 +379,7 @@ def _svg_parts(
             seen[ends] += 1
             edge = edges.setdefault(ids[0], {"svg": ids, "pairs": []})
             edge["pairs"].append([index[id(t)], i])
-    return boxes, list(edges.values()), _frames(picture, cluster_element, index)
+    return boxes, list(edges.values()), _frames(picture, cluster_element, index), node_element
 
 
 def _frames(picture: GraphPicture, cluster_element: dict[str, str], index: dict[int, int]) -> list[dict]:

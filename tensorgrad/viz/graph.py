@@ -179,6 +179,8 @@ class _Drawing:
         backward: bool,
         color_by: str | None,
         group_modules: bool,
+        outside: frozenset[int] = frozenset(),
+        depth: int = 0,
     ) -> None:
         self.roots = roots
         self.tensors = tensors
@@ -191,6 +193,11 @@ class _Drawing:
         self.backward = backward
         self.color_by = color_by
         self.group_modules = group_modules
+        # a picture of part of a graph (one of explore's views): the ids of the tensors drawn as they come
+        # from outside the part (their inputs are not drawn, nor the frames they were made in), and how many
+        # module frames are open around the part (its frames start below them)
+        self.outside = outside
+        self.depth = depth
         # id (or a collapsed box's key) -> about how wide its box is drawn, in points
         self.widths: dict[Any, float] = {}
         self.recorded = any(t._node is not None and gradients(t._node) is not None for t in tensors)
@@ -198,7 +205,7 @@ class _Drawing:
         self.outputs = {id(t._node): t for t in tensors if t._node is not None}  # node id -> its output
         self.consumers: dict[int, list[Function]] = defaultdict(list)
         for t in tensors:
-            if t._node is not None:
+            if t._node is not None and id(t) not in outside:
                 for x in t._node.inputs:
                     self.consumers[id(x)].append(t._node)
 
@@ -244,6 +251,18 @@ class _Drawing:
             scope = scope[1:]  # the frame around everything would say nothing
         return scope
 
+    def frame_scope(self, t: Tensor) -> tuple[Module, ...]:
+        """The modules whose frames a box is drawn inside: ``scope_of`` below the frames open around the
+        picture (nothing for a tensor from outside a part)."""
+        return () if id(t) in self.outside else self.scope_of(t)[self.depth :]
+
+    def inputs_of(self, t: Tensor) -> list[tuple[int, Tensor]]:
+        """The inputs of ``t`` that the picture draws, with their positions (none for a leaf, or for a
+        tensor from outside a part)."""
+        if t._node is None or id(t) in self.outside:
+            return []
+        return [(i, x) for i, x in enumerate(t._node.inputs) if id(x) in self.ids]
+
     # ------------------------------------------------------------------ the full picture
     def full(self, rankdir: str) -> GraphPicture:
         picture = self.new_picture(rankdir)
@@ -254,7 +273,7 @@ class _Drawing:
         for t in self.tensors:
             fill = labels.norm_color(norms[id(t)], low, high) if id(t) in norms and norms[id(t)] > 0 else None
             label = self.op_label(t, fill) if t._node is not None else self.leaf_label(t, fill)
-            scope = self.scope_of(t) if self.group_modules else ()
+            scope = self.frame_scope(t) if self.group_modules else ()
             keys[id(t)] = tuple(id(m) for m in scope)
             scopes[keys[id(t)]] = scope
             statements[id(t)] = _node_statement(self.ids[id(t)], label)
@@ -266,7 +285,7 @@ class _Drawing:
         uses = self.constant_uses()
         links = _Links(self.backward)
         for t in self.tensors:
-            for i, x in enumerate(t._node.inputs if t._node is not None else ()):
+            for i, x in self.inputs_of(t):
                 tail, tail_row = self.ids[id(x)], rows[id(x)]
                 if (id(t), i) in uses:  # a shared constant's box of its own, beside this op
                     tail, tail_row = uses[(id(t), i)], rows[id(t)]
@@ -303,7 +322,7 @@ class _Drawing:
         uses: dict[tuple[int, int], str] = {}
         seen: Counter[int] = Counter()
         for t in self.tensors:
-            for i, x in enumerate(t._node.inputs if t._node is not None else ()):
+            for i, x in self.inputs_of(t):
                 if x._node is None and not x.requires_grad:
                     if seen[id(x)]:
                         uses[(id(t), i)] = f"{self.ids[id(x)]}_{seen[id(x)]}"
@@ -325,11 +344,10 @@ class _Drawing:
         parts. Leaves outside a module go with the op that first used them."""
         level: dict[int, int] = {}
         for t in self.tensors:  # leaves first, then ops in forward order: a column of the picture
-            inputs = t._node.inputs if t._node is not None else ()
-            level[id(t)] = 1 + max((level[id(x)] for x in inputs), default=-1)
+            level[id(t)] = 1 + max((level[id(x)] for _, x in self.inputs_of(t)), default=-1)
         first_user: dict[int, Tensor] = {}
         for t in reversed(self.tensors):  # ops last to first: the earliest user is seen last
-            for x in t._node.inputs if t._node is not None else ():
+            for _, x in self.inputs_of(t):
                 first_user[id(x)] = t
 
         def unit(t: Tensor, depth: int) -> Any:
@@ -438,7 +456,7 @@ class _Drawing:
         single); if even the outermost modules are too many, consecutive boxes merge into runs, in creation
         order. Leaves join the box of the first op that used them."""
         inner = [t for t in self.tensors if t._node is not None]
-        depth = max((len(self.scope_of(t)) for t in inner), default=0)
+        depth = max((len(self.frame_scope(t)) for t in inner), default=0)
         while True:
             groups = {id(t): self.group_key(t, depth) for t in inner}
             boxes = list(dict.fromkeys(groups.values()))  # in creation order
@@ -450,13 +468,15 @@ class _Drawing:
             run = {key: ("run", position // size) for position, key in enumerate(boxes)}
             groups = {key: run[box] for key, box in groups.items()}
         for t in self.tensors:
-            if t._node is None:
+            if id(t) in self.outside:
+                groups[id(t)] = ("outside", id(t))  # a box of its own
+            elif t._node is None:
                 first = self.consumers.get(id(t))
                 groups[id(t)] = groups[id(self.outputs[id(first[0])])] if first else ("leaf", id(t))
         return self.draw_groups(groups, rankdir)
 
     def group_key(self, t: Tensor, depth: int) -> tuple[Any, ...]:
-        scope = self.scope_of(t)[:depth]
+        scope = self.frame_scope(t)[:depth]
         return ("module", *(id(m) for m in scope)) if scope else ("op", id(t))
 
     def draw_groups(self, groups: dict[int, Any], rankdir: str) -> GraphPicture:
@@ -475,7 +495,7 @@ class _Drawing:
         counts: Counter[tuple[Any, Any]] = Counter()
         for t in self.tensors:
             if t._node is not None:
-                for x in t._node.inputs:
+                for _, x in self.inputs_of(t):
                     if x._node is None and not x.requires_grad:
                         continue  # a constant is listed in the box that first used it, with no arrows
                     a, b = groups[id(x)], groups[id(t)]
@@ -516,6 +536,7 @@ class _Drawing:
         )
         self.finish(picture, {k: v for k, v in norms.items() if v} if self.color_by else {}, low, high)
         picture.boxes = {id(t): box_ids[groups[id(t)]] for t in self.tensors}
+        picture.groups = {box_ids[key]: key for key in members}
         return picture
 
     def group_label(
@@ -524,7 +545,7 @@ class _Drawing:
         inner = [t for t in ts if t._node is not None]
         leaves = [t for t in ts if t._node is None]
         if key[0] == "module":
-            scope = self.scope_of(inner[0])
+            scope = self.frame_scope(inner[0])
             header = " / ".join(self.module_label(m) for m in scope[: len(key) - 1])
         elif key[0] == "run":
             header = f"ops {inner[0]._node.sequence}-{inner[-1]._node.sequence}" if inner else "ops"

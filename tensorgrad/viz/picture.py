@@ -47,6 +47,10 @@ class GraphPicture(graphviz.Digraph):
     #: the extra boxes of a constant drawn once per use in a full picture: by ``(id(op's output), input)``,
     #: the DOT node of that use's box (the first use is drawn by ``boxes``'s node)
     uses: Mapping[tuple[int, int], str] = MappingProxyType({})
+    #: what each merged box of a collapsed picture stands for, by its DOT node (``g1``): ``("module", ids
+    #: of the modules...)``, ``("run", n)`` (a run of ops), ``("op", id)``, ``("leaf", id)`` or
+    #: ``("outside", id)``
+    groups: Mapping[str, tuple[Any, ...]] = MappingProxyType({})
     #: each module frame of a full picture: its cluster name (``cluster_0_1``) -> (its label, the ``id`` of
     #: each tensor drawn inside it, nested frames included): how ``tg.viz.explore`` folds a frame
     frames: Mapping[str, tuple[str, list[int]]] = MappingProxyType({})
