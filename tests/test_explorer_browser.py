@@ -10,6 +10,7 @@ The MLP test also refreshes docs/images/explorer.png (the README's picture) when
 different, only once everything it checks held."""
 
 import io
+import math
 import re
 from pathlib import Path
 
@@ -412,4 +413,62 @@ def test_a_graph_too_big_to_lay_out_whole_opens_box_by_box_and_steps_in_every_vi
     page.wait_for_selector('#tg-graph[data-view="0"]')
     state = page.evaluate(STATE)
     assert state["highlighted"] == [box_of(explorer, state["node"])]
+    check_quiet(page, console_errors, requests)
+
+
+def expected_colours(palette, norms, step):
+    """The colour the page gives each parameter at a training step: its norm's place on one log scale over
+    every step (the palette from blue to red); a norm on the border of two colours may take either."""
+    logs = [math.log10(v) for values in norms for v in values if v and v > 0]
+    lo, hi = min(logs), max(logs)
+    colours = []
+    for values in norms:
+        position = (math.log10(values[step]) - lo) / (hi - lo) * len(palette)
+        near = {math.floor(position), math.floor(position + 1e-9), math.floor(position - 1e-9)}
+        colours.append({palette[min(len(palette) - 1, max(0, k))] for k in near})
+    return colours
+
+
+def rgb(colour):
+    return "rgb({}, {}, {})".format(*(int(colour[i : i + 2], 16) for i in (1, 3, 5)))
+
+
+def test_training_steps_recolour_each_parameter_by_its_norm_at_the_step_picked(open_page, tmp_path):
+    tg.manual_seed(2)
+    model = nn.Sequential(nn.Linear(2, 6), nn.Sigmoid(), nn.Linear(6, 6), nn.Sigmoid(), nn.Linear(6, 1))
+    optimizer = tg.optim.SGD(model.parameters(), lr=1.0)
+    x, y = tg.randn(16, 2), tg.randint(0, 2, (16, 1)).float()
+    with tg.viz.record_steps(model) as steps:
+        for _ in range(20):
+            optimizer.zero_grad()
+            nn.BCEWithLogitsLoss()(model(x), y).backward()
+            optimizer.step()
+    explorer = steps.explore()
+    path = explorer.save(tmp_path / "training.html")
+    training = explorer.data["training"]
+    params = training["params"]
+    page, console_errors, requests = open_page(path)
+    assert page.locator("#tg-graph").get_attribute("data-training-step") == "19"  # it opens on the last
+    blank = page.evaluate("() => { const c = document.createElement('canvas'); c.width = 560; c.height = 110;"
+                          " return c.toDataURL(); }")  # fmt: skip
+    assert page.evaluate("() => document.getElementById('tg-train-chart').toDataURL()") != blank
+    for step in (0, 7, 19):
+        page.evaluate(
+            "(k) => { const s = document.getElementById('tg-train-slider'); s.value = k;"
+            " s.dispatchEvent(new Event('input')); }",
+            step,
+        )
+        assert f"loss {training['loss'][step]:.4g}"[:10] in page.locator("#tg-train-text").inner_text()
+        expected = expected_colours(explorer.data["palette"], [p["norms"] for p in params], step)
+        for p, colours in zip(params, expected):
+            fill = page.evaluate(
+                "(id) => document.querySelector('#' + id + ' .tg-background').style.fill",  # (fills fade in)
+                box_of(explorer, p["node"]),
+            )
+            assert fill in {rgb(c) for c in colours}, (p["name"], step, fill, colours)
+        page.hover(f"#{box_of(explorer, params[2]['node'])}")  # 2.weight: the panel gives its norm then
+        text = page.locator("#tg-panel [data-role=training]").inner_text()
+        shown_norm = float(re.search(r"step \d+: (\S+)", text).group(1))
+        assert shown_norm == pytest.approx(params[2]["norms"][step], rel=SHOWN_RTOL)
+        page.mouse.move(0, 0)
     check_quiet(page, console_errors, requests)

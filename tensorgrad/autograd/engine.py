@@ -10,7 +10,8 @@
 
 The loop in ``_propagate`` is the whole idea; everything else is a named step beside it: ``_arrived``
 (hooks, ``retain_grad``, ``grad``'s targets), ``_check_runnable`` (a released graph, in-place changes) and
-the ``observers.ran`` that watch each step (anomaly mode, ``tg.viz.record_backward``).
+the ``observers.ran`` that watch each step (anomaly mode, ``tg.viz.record_backward``); ``observers.finished``
+hear of each ``backward`` once ``.grad`` is filled (``tg.viz.record_steps``).
 
 Without ``retain_graph`` each node releases what it saved once its backward has run; the structure
 (``node.inputs``) stays, so the graph can still be drawn. ``create_graph`` runs the backward formulas with
@@ -53,6 +54,8 @@ def backward(
     with grad_mode.set_grad_enabled(create_graph):  # the backward formulas record a graph only for this
         grads = _propagate(roots, seeds, retain, targets)
         _accumulate(grads, seeds, create_graph)
+    for observer in observers.finished[:]:  # a copy: an observer may stop watching
+        observer(roots)
 
 
 def grad(

@@ -13,17 +13,30 @@ from .._lazy import attach as _attach
 
 __getattr__, __dir__ = _attach(
     __name__,
-    submodules=["explorer", "explorer_data", "figures", "graph", "labels", "picture", "plots", "recording"],
+    submodules=[
+        "explorer",
+        "explorer_data",
+        "explorer_views",
+        "figures",
+        "graph",
+        "labels",
+        "picture",
+        "plots",
+        "recording",
+        "steps",
+    ],
     names={
         "Explorer": "explorer",
         "GraphPicture": "picture",
         "GraphvizNotFoundError": "picture",
+        "Steps": "steps",
         "draw_graph": "graph",
         "explore": "explorer",
         "plot_grad_flow": "plots",
         "plot_history": "plots",
         "record_backward": "recording",
         "record_locations": "explorer",
+        "record_steps": "steps",
     },
 )
 if _typing.TYPE_CHECKING:  # what type checkers and editors see
@@ -32,15 +45,18 @@ if _typing.TYPE_CHECKING:  # what type checkers and editors see
     from .picture import GraphPicture, GraphvizNotFoundError
     from .plots import plot_grad_flow, plot_history
     from .recording import record_backward
+    from .steps import Steps, record_steps
 
 __all__ = [
     "Explorer",
     "GraphPicture",
     "GraphvizNotFoundError",
+    "Steps",
     "draw_graph",
     "explore",
     "plot_grad_flow",
     "plot_history",
     "record_backward",
     "record_locations",
+    "record_steps",
 ]

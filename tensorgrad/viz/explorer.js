@@ -574,10 +574,14 @@ function page(data) {
     const low = Math.min.apply(null, norms.concat([Infinity]));
     const high = Math.max.apply(null, norms.concat([-Infinity]));
 
-    function normColour(value) {
+    /** The colour of a gradient norm on a log scale from ``from`` (blue) to ``to`` (red): this picture's
+     *  smallest and largest norms unless given. */
+    function normColour(value, from, to) {
       const palette = data.palette;
-      if (!(high > low)) return palette[Math.floor(palette.length / 2)];
-      const position = (Math.log10(value) - Math.log10(low)) / (Math.log10(high) - Math.log10(low));
+      const lo = from === undefined ? low : from;
+      const hi = to === undefined ? high : to;
+      if (!(hi > lo)) return palette[Math.floor(palette.length / 2)];
+      const position = (Math.log10(value) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo));
       return palette[Math.min(palette.length - 1, Math.max(0, Math.floor(position * palette.length)))];
     }
 
@@ -592,6 +596,148 @@ function page(data) {
       });
       const legend = document.getElementById("tg-legend");
       if (legend) legend.hidden = !ui.colour;
+      trainingColours();
+    }
+
+    // ------------------------------------------------------------------ gradient norms over training
+    // A page from tg.viz.record_steps carries each parameter's gradient norm at every recorded step
+    // (data.training): a slider picks a step, which colours each parameter's box by its norm then (one log
+    // scale over all steps), and a chart draws every parameter's norm over training with the step marked.
+    const training = data.training || null;
+    const lines = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"];
+    const trainRange = (function () {
+      const all = [];
+      (training ? training.params : []).forEach(function (p) {
+        p.norms.forEach(function (v) { if (v > 0 && isFinite(v)) all.push(Math.log10(v)); });
+      });
+      return all.length ? [Math.pow(10, Math.min.apply(null, all)), Math.pow(10, Math.max.apply(null, all))] : [1, 1];
+    })();
+    ui.trainStep = training ? training.steps.length - 1 : null;
+    ui.trainParam = null; // the parameter whose line the chart draws bold (hovered)
+
+    function trainingBar() {
+      if (!training || !training.steps.length) return;
+      const bar = el("div", "tg-training");
+      bar.id = "tg-training";
+      const label = el("label", null, "training step ");
+      const slider = document.createElement("input");
+      slider.type = "range";
+      slider.id = "tg-train-slider";
+      slider.min = "0";
+      slider.max = String(training.steps.length - 1);
+      slider.value = String(ui.trainStep);
+      slider.setAttribute("aria-label", "training step");
+      slider.addEventListener("input", function () {
+        ui.trainStep = Number(slider.value);
+        showTraining();
+      });
+      label.appendChild(slider);
+      bar.appendChild(label);
+      const text = el("span", "tg-train-text");
+      text.id = "tg-train-text";
+      bar.appendChild(text);
+      const canvas = document.createElement("canvas");
+      canvas.id = "tg-train-chart";
+      canvas.width = 560;
+      canvas.height = 110;
+      bar.appendChild(canvas);
+      const names = el("div", "tg-train-names");
+      training.params.forEach(function (p, k) {
+        const name = el("span", "tg-train-name", p.name);
+        name.style.borderLeftColor = lines[k % lines.length];
+        name.addEventListener("mouseenter", function () { ui.trainParam = k; drawChart(); });
+        name.addEventListener("mouseleave", function () { ui.trainParam = null; drawChart(); });
+        names.appendChild(name);
+      });
+      bar.appendChild(names);
+      status.insertAdjacentElement("afterend", bar);
+    }
+
+    function showTraining() {
+      if (!training || !training.steps.length) return;
+      const k = ui.trainStep;
+      document.getElementById("tg-train-text").textContent = "step " + training.steps[k] + " (" + (k + 1) +
+        " of " + training.steps.length + " recorded) \u00b7 loss " + number(training.loss[k]) +
+        " \u00b7 each parameter coloured by its \u2016g\u2016 then (log scale " + number(trainRange[0]) + " to " +
+        number(trainRange[1]) + ")";
+      graph.setAttribute("data-training-step", String(k));
+      trainingColours();
+      drawChart();
+      renderPanel();
+    }
+
+    /** Each followed parameter's box (where the picture draws it alone) coloured by its norm at the step. */
+    function trainingColours() {
+      if (!training || ui.trainStep === null) return;
+      training.params.forEach(function (p) {
+        if (p.node === null || p.node === undefined) return;
+        data.nodes[p.node].boxes.forEach(function (id) {
+          const element = elements.boxes[id];
+          const background = element && data.boxes[id].members.length === 1 && element.querySelector(".tg-background");
+          if (!background) return;
+          const value = p.norms[ui.trainStep];
+          background.style.fill = value > 0 && isFinite(value) ? normColour(value, trainRange[0], trainRange[1]) : "";
+        });
+      });
+    }
+
+    function drawChart() {
+      const canvas = document.getElementById("tg-train-chart");
+      const context = canvas && canvas.getContext && canvas.getContext("2d");
+      if (!context) return;
+      const n = training.steps.length;
+      const lo = Math.log10(trainRange[0]);
+      const hi = Math.log10(trainRange[1]);
+      const x = function (k) { return 30 + (n > 1 ? k / (n - 1) : 0.5) * (canvas.width - 40); };
+      const y = function (v) { return hi > lo ? 8 + (hi - Math.log10(v)) / (hi - lo) * (canvas.height - 24) : canvas.height / 2; };
+      context.clearRect(0, 0, canvas.width, canvas.height);
+      context.fillStyle = "#555";
+      context.font = "10px Helvetica, Arial, sans-serif";
+      context.fillText(number(trainRange[1]), 0, 12);
+      context.fillText(number(trainRange[0]), 0, canvas.height - 14);
+      context.fillText("\u2016g\u2016 per parameter (log) over the recorded steps", 34, canvas.height - 2);
+      training.params.forEach(function (p, k) {
+        context.strokeStyle = lines[k % lines.length];
+        context.lineWidth = ui.trainParam === k ? 3 : 1.2;
+        context.beginPath();
+        let drawing = false;
+        p.norms.forEach(function (v, step) {
+          if (!(v > 0 && isFinite(v))) { drawing = false; return; }
+          if (drawing) context.lineTo(x(step), y(v));
+          else context.moveTo(x(step), y(v));
+          drawing = true;
+        });
+        context.stroke();
+      });
+      context.strokeStyle = "#b2182b";
+      context.lineWidth = 1;
+      context.beginPath();
+      context.moveTo(x(ui.trainStep), 4);
+      context.lineTo(x(ui.trainStep), canvas.height - 14);
+      context.stroke();
+    }
+
+    /** The panel's part on a followed parameter: its norm at the chosen step and over training. */
+    function trainingView(node) {
+      if (!training) return;
+      const k = training.params.findIndex(function (p) { return p.node === node.id; });
+      if (k < 0 || ui.trainStep === null) return;
+      const p = training.params[k];
+      const finite = p.norms.filter(function (v) { return v > 0 && isFinite(v); });
+      panel.appendChild(el("h3", null, "over training"));
+      const section = el("div", "tg-summary");
+      section.setAttribute("data-role", "training");
+      section.appendChild(el("p", null, "\u2016g\u2016 at step " + training.steps[ui.trainStep] + ": " +
+        number(p.norms[ui.trainStep])));
+      if (finite.length) {
+        section.appendChild(el("p", "tg-muted", "from " + number(Math.min.apply(null, finite)) + " to " +
+          number(Math.max.apply(null, finite)) + " over " + training.steps.length + " steps (its line in the chart is bold)"));
+      }
+      panel.appendChild(section);
+      if (ui.trainParam !== k) {
+        ui.trainParam = k;
+        drawChart();
+      }
     }
 
     function legend() {
@@ -695,6 +841,7 @@ function page(data) {
         contributionsView(node, got, contributions.length);
       }
       if (node.note) panel.appendChild(el("p", "tg-note", node.note));
+      trainingView(node);
     }
 
     function contributionsView(node, got, total) {
@@ -1001,8 +1148,10 @@ function page(data) {
       event.preventDefault();
     });
 
+    trainingBar();
     attach(0);
     show(0);
+    showTraining();
     // ready: tests read when the page became interactive, in the page's own clock (from navigation start)
     document.documentElement.setAttribute("data-tg-ready", String(performance.now()));
   }

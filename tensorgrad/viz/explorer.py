@@ -39,9 +39,11 @@ opens): the 10,000-op chain's page is about 4 MB.
 ``data-position``, ``data-phase`` (``start``/``forward``/``backward``), ``data-step`` (the engine's
 ``node.order`` of the step that just ran), ``data-current-node`` (its node id), ``data-current-box`` (the
 SVG element highlighted for it: its box, ``tg-fold-<frame>``, or nothing when the view shown does not draw
-it), ``data-folded`` (the folded frames) and ``data-view`` (the view shown: 0 is the whole graph's); the side
+it), ``data-folded`` (the folded frames), ``data-view`` (the view shown: 0 is the whole graph's) and
+``data-training-step`` (on a ``record_steps`` page, the training step picked, from 0); the side
 panel carries ``data-node`` (the node it shows) and marks its sections ``data-role="value"``, ``"grad"`` or
-``"sent"``; ``<html data-tg-ready>`` is ``performance.now()`` when the page became interactive.
+``"sent"`` (``"training"`` on a ``record_steps`` page); ``<html data-tg-ready>`` is ``performance.now()`` when
+the page became interactive.
 
 The page is one self-contained HTML document: the SVG inline, the data as JSON in a
 ``<script type="application/json">`` (laid out as ``explorer_data`` describes), the script (``explorer.js``,
@@ -53,6 +55,9 @@ do not run ``<script>`` tags put into a cell's HTML output the way a page does (
 notebooks, VS Code in its own renderer), whereas a frame's document runs its scripts wherever frames are
 shown; the frame also keeps the page's ids, styles and key bindings apart from the notebook's and from a
 second explorer's. ``sandbox="allow-scripts"`` lets it run its script without any access to the notebook.
+JupyterLab (4.6, checked in Chromium) shows a stored explorer of a trusted notebook, and it steps without a
+kernel; in a notebook it does not trust (one run elsewhere) it sanitises HTML outputs, which removes the
+frame, until the cell is run or the notebook trusted (*File > Trust Notebook*).
 (anywidget would need a running kernel to show anything; a stored notebook and the docs site have none.)
 """
 

@@ -30,6 +30,12 @@ drew, the gradients ``record_backward`` kept, each node's ``order``) and the SVG
   ``[node, input]`` pairs it stands for, when it appears (``forward``) and when a gradient is sent along it
   (``sent``).
 
+* ``opens`` (by SVG element id: the view that box opens) and ``views`` (``[{"label", "parent", "inside"}]``,
+  the whole graph's first) for a graph too big to lay out whole (``explorer_views``); the other views'
+  ``boxes``, ``edges``, ``frames``, ``folded`` and ``opens`` travel with their pictures (``Explorer.views``).
+* ``training`` (from ``tg.viz.record_steps``): ``steps``, ``loss`` and ``params`` (``[{"name", "node",
+  "norms"}]``: each followed parameter's node id in this graph and its gradient norm at each step).
+
 A summary holds the ``values`` (flat, row-major) of a tensor of at most ``values_limit`` elements (the page
 computes their statistics). A bigger one is ``summarised: true``: it has ``stats`` (min, max, mean, std and
 L2 norm of the finite elements; ``nan``/``inf`` counts when there are any), a 20-bin ``hist`` and, when 2-D,
