@@ -55,9 +55,10 @@ do not run ``<script>`` tags put into a cell's HTML output the way a page does (
 notebooks, VS Code in its own renderer), whereas a frame's document runs its scripts wherever frames are
 shown; the frame also keeps the page's ids, styles and key bindings apart from the notebook's and from a
 second explorer's. ``sandbox="allow-scripts"`` lets it run its script without any access to the notebook.
-JupyterLab (4.6, checked in Chromium) shows a stored explorer of a trusted notebook, and it steps without a
-kernel; in a notebook it does not trust (one run elsewhere) it sanitises HTML outputs, which removes the
-frame, until the cell is run or the notebook trusted (*File > Trust Notebook*).
+JupyterLab shows a stored explorer of a trusted notebook, and it steps without running a cell
+(``tests/test_notebook_views.py``, JupyterLab 4 in Chromium); in a notebook it does not trust (one run
+elsewhere) it sanitises HTML outputs, which removes the frame, until the cell is run or the notebook trusted
+(*File > Trust Notebook*).
 (anywidget would need a running kernel to show anything; a stored notebook and the docs site have none.)
 """
 
