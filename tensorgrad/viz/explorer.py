@@ -58,7 +58,9 @@ second explorer's. ``sandbox="allow-scripts"`` lets it run its script without an
 JupyterLab shows a stored explorer of a trusted notebook, and it steps without running a cell
 (``tests/test_notebook_views.py``, JupyterLab 4 in Chromium); in a notebook it does not trust (one run
 elsewhere) it sanitises HTML outputs, which removes the frame, until the cell is run or the notebook trusted
-(*File > Trust Notebook*).
+(*File > Trust Notebook*). VS Code, which cannot be driven here, shows a ``srcdoc`` frame in a notebook
+output (microsoft/vscode#139741; a frame with ``src=`` a local file stays empty there, which is one more
+reason the page travels inside the output).
 (anywidget would need a running kernel to show anything; a stored notebook and the docs site have none.)
 """
 
