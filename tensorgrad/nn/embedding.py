@@ -66,6 +66,17 @@ class _Table(Module):
             )
         return table.shape
 
+    def _lookup_repr(self) -> str:
+        """The repr of the lookup's settings both layers have, where they differ from the defaults."""
+        text = ""
+        if self.max_norm is not None:
+            text += f", max_norm={self.max_norm}"
+        if self.norm_type != 2:
+            text += f", norm_type={self.norm_type}"
+        if self.scale_grad_by_freq is not False:
+            text += f", scale_grad_by_freq={self.scale_grad_by_freq}"
+        return text
+
 
 class Embedding(_Table):
     """out[..., :] = weight[index] for integer indices of any shape: (*) -> (*, embedding_dim).
@@ -139,12 +150,7 @@ class Embedding(_Table):
         text = f"{self.num_embeddings}, {self.embedding_dim}"
         if self.padding_idx is not None:
             text += f", padding_idx={self.padding_idx}"
-        if self.max_norm is not None:
-            text += f", max_norm={self.max_norm}"
-        if self.norm_type != 2:
-            text += f", norm_type={self.norm_type}"
-        if self.scale_grad_by_freq is not False:
-            text += f", scale_grad_by_freq={self.scale_grad_by_freq}"
+        text += self._lookup_repr()
         if self.sparse is not False:
             text += ", sparse=True"
         return text
@@ -233,13 +239,7 @@ class EmbeddingBag(_Table):
         return bag
 
     def extra_repr(self) -> str:
-        text = f"{self.num_embeddings}, {self.embedding_dim}"
-        if self.max_norm is not None:
-            text += f", max_norm={self.max_norm}"
-        if self.norm_type != 2:
-            text += f", norm_type={self.norm_type}"
-        if self.scale_grad_by_freq is not False:
-            text += f", scale_grad_by_freq={self.scale_grad_by_freq}"
+        text = f"{self.num_embeddings}, {self.embedding_dim}" + self._lookup_repr()
         text += f", mode='{self.mode}'"  # PyTorch's repr, which leaves out include_last_offset and sparse
         if self.padding_idx is not None:
             text += f", padding_idx={self.padding_idx}"

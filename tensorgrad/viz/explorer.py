@@ -122,8 +122,8 @@ def explore(
     >>> [explorer.data["nodes"][s["node"]]["op"] for s in explorer.data["steps"]]
     ['Sum', 'Mul']
     """
-    roots = _roots(root)
-    params = _params(params)
+    roots = graph._roots(root, "explore")
+    params = graph._params(params, "explore")
     if max_nodes is not None and not _is_int(max_nodes, 2):
         raise ValueError(f"explore: max_nodes must be an int >= 2 or None, got {max_nodes!r}")
     if not _is_int(values_limit, 0):
@@ -288,35 +288,8 @@ class Explorer:
 
 
 # ----------------------------------------------------------------------------------------- helpers
-def _roots(root: Any) -> list[Tensor]:
-    roots = [root] if isinstance(root, Tensor) else list(root) if isinstance(root, (list, tuple)) else None
-    if not roots or not all(isinstance(t, Tensor) for t in roots):
-        raise TypeError(
-            f"explore: expected a Tensor (e.g. the loss) or a list of Tensors, got {type(root).__name__}"
-        )
-    return roots
-
-
 def _is_int(value: Any, least: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= least
-
-
-def _params(params: Any) -> Any:
-    """``params`` checked; an iterator of pairs (``model.named_parameters()``) is read once, into a list."""
-    if params is None or isinstance(params, Module):
-        return params
-    try:
-        pairs = list(params.items() if isinstance(params, Mapping) else params)
-    except TypeError:
-        pairs = None
-    if pairs is None or not all(
-        isinstance(p, (tuple, list)) and len(p) == 2 and isinstance(p[1], Tensor) for p in pairs
-    ):
-        raise TypeError(
-            "explore: params must be a Module, a dict of name -> Tensor, or (name, Tensor) pairs such as "
-            f"model.named_parameters(); got {type(params).__name__}"
-        )
-    return params if isinstance(params, Mapping) else pairs
 
 
 def _inline_svg(svg: str) -> str:

@@ -159,7 +159,7 @@ def picture_data(
     by ``id``; ``nodes`` and ``grads`` by node id): the whole graph's, or one of ``explore``'s views of a
     part (``drawing.tensors``; ``opens``: the view each of its boxes opens, by DOT node, which becomes
     ``opens`` by SVG element)."""
-    tensors = {i: t for t in drawing.tensors for i in (index[id(t)],)}
+    tensors = {index[id(t)]: t for t in drawing.tensors}
     boxes, edges, frames, elements = _svg_parts(svg, picture, drawing, index)
     for box in boxes.values():
         members, ids = [nodes[i] for i in box["members"]], box["members"]
@@ -367,17 +367,15 @@ def _svg_parts(
         if element is None:
             raise RuntimeError(f"explore: the rendered picture has no box for tensor {index[id(t)]}")
         boxes.setdefault(element, {"svg": element, "members": []})["members"].append(index[id(t)])
-    if picture.uses:  # a constant drawn once per use: each of its boxes shows it
-        drawn = {picture.boxes[id(t)]: index[id(t)] for t in tensors}
-        for use in picture.uses.values():
-            element = node_element[use]
-            boxes[element] = {"svg": element, "members": [drawn[use.rsplit("_", 1)[0]]]}
 
     edges: dict[str, dict[str, Any]] = {}
     seen: dict[tuple[str, str], int] = defaultdict(int)
     for t in tensors:  # in the order draw_graph wrote the arrows: so an op's two arrows from x stay apart
         for i, x in drawing.inputs_of(t):
-            ends = (picture.uses.get((id(t), i), picture.boxes[id(x)]), picture.boxes[id(t)])
+            use = picture.uses.get((id(t), i))  # a constant drawn once per use: each of its boxes shows it
+            if use is not None:
+                boxes[node_element[use]] = {"svg": node_element[use], "members": [index[id(x)]]}
+            ends = (use or picture.boxes[id(x)], picture.boxes[id(t)])
             found = by_ends.get(ends)
             if ends[0] == ends[1] or not found:
                 continue  # inside one merged box, or a constant drawn without arrows

@@ -82,9 +82,9 @@ def draw_graph(
     >>> "Mul" in picture.source and "a.grad" in picture.source
     True
     """
-    roots = _roots(root)
+    roots = _roots(root, "draw_graph")
     _check_options(show_values, color_by, max_nodes, rankdir)
-    names, module_names, whole_model = _names(params)
+    names, module_names, whole_model = _names(_params(params, "draw_graph"))
     tensors = _collect(roots)
     drawing = _Drawing(
         roots=roots,
@@ -104,13 +104,37 @@ def draw_graph(
 
 
 # ----------------------------------------------------------------------------------------- arguments
-def _roots(root: Any) -> list[Tensor]:
+def _roots(root: Any, op: str) -> list[Tensor]:
+    """``root`` as a list of Tensors (one, or a list or tuple of them); errors name ``op``."""
     roots = [root] if isinstance(root, Tensor) else list(root) if isinstance(root, (list, tuple)) else None
     if not roots or not all(isinstance(t, Tensor) for t in roots):
         raise TypeError(
-            f"draw_graph: expected a Tensor (e.g. the loss) or a list of Tensors, got {type(root).__name__}"
+            f"{op}: expected a Tensor (e.g. the loss) or a list of Tensors, got {type(root).__name__}"
         )
     return roots
+
+
+#: ``params`` as ``_params`` returns them
+Params = Module | list[tuple[str, Tensor]] | None
+
+
+def _params(params: Any, op: str) -> Params:
+    """``params`` checked: None, a Module, or ``(name, tensor)`` pairs: a dict's items, or an iterable of
+    pairs such as ``model.named_parameters()`` (read once). Errors name ``op``."""
+    if params is None or isinstance(params, Module):
+        return params
+    try:
+        pairs = list(params.items() if isinstance(params, Mapping) else params)
+    except TypeError:
+        pairs = None
+    if pairs is None or not all(
+        isinstance(p, (tuple, list)) and len(p) == 2 and isinstance(p[1], Tensor) for p in pairs
+    ):
+        raise TypeError(
+            f"{op}: params must be a Module, a dict of name -> Tensor, or (name, Tensor) pairs such as "
+            f"model.named_parameters(); got {type(params).__name__}"
+        )
+    return [(str(name), tensor) for name, tensor in pairs]
 
 
 def _check_options(show_values: str, color_by: str | None, max_nodes: int | None, rankdir: str) -> None:
@@ -124,26 +148,15 @@ def _check_options(show_values: str, color_by: str | None, max_nodes: int | None
         raise ValueError(f"draw_graph: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
 
 
-def _names(params: Any) -> tuple[dict[int, str], dict[int, str], Module | None]:
-    """Names of parameters and of modules by ``id``, and the whole model when a Module was given."""
+def _names(params: Params) -> tuple[dict[int, str], dict[int, str], Module | None]:
+    """Names of parameters and of modules by ``id``, and the whole model when a Module was given
+    (``params`` as ``_params`` returns it)."""
     if params is None:
         return {}, {}, None
     if isinstance(params, Module):
         modules = {id(m): name for name, m in params.named_modules() if name}
         return {id(p): name for name, p in params.named_parameters()}, modules, params
-    pairs = params.items() if isinstance(params, Mapping) else params
-    names: dict[int, str] = {}
-    try:
-        for name, tensor in pairs:
-            if not isinstance(tensor, Tensor):
-                raise TypeError
-            names[id(tensor)] = str(name)
-    except (TypeError, ValueError):
-        raise TypeError(
-            "draw_graph: params must be a Module, a dict of name -> Tensor, or (name, Tensor) pairs such as "
-            f"model.named_parameters(); got {type(params).__name__}"
-        ) from None
-    return names, {}, None
+    return {id(tensor): name for name, tensor in params}, {}, None
 
 
 def _collect(roots: list[Tensor]) -> list[Tensor]:
@@ -268,7 +281,7 @@ class _Drawing:
         picture = self.new_picture(rankdir)
         norms = self.norms() if self.color_by else {}
         low, high = _range(norms.values())
-        statements, keys, lengths = {}, {}, {}
+        box_labels, keys, lengths = {}, {}, {}
         scopes: dict[tuple[int, ...], tuple[Module, ...]] = {(): ()}
         for t in self.tensors:
             fill = labels.norm_color(norms[id(t)], low, high) if id(t) in norms and norms[id(t)] > 0 else None
@@ -276,12 +289,12 @@ class _Drawing:
             scope = self.frame_scope(t) if self.group_modules else ()
             keys[id(t)] = tuple(id(m) for m in scope)
             scopes[keys[id(t)]] = scope
-            statements[id(t)] = _node_statement(self.ids[id(t)], label)
+            box_labels[id(t)] = label
             lengths[id(t)] = self.length(t)
         rows = self.rows(keys, lengths) if rankdir in _WRAPPING else dict.fromkeys(keys, 0)
         layers: dict[int, dict[tuple[int, ...], list[str]]] = defaultdict(lambda: defaultdict(list))
         for t in self.tensors:  # row -> frame (scope as module ids) -> DOT statements
-            layers[rows[id(t)]][keys[id(t)]].append(statements[id(t)])
+            layers[rows[id(t)]][keys[id(t)]].append(_node_statement(self.ids[id(t)], box_labels[id(t)]))
         uses = self.constant_uses()
         links = _Links(self.backward)
         for t in self.tensors:
@@ -289,7 +302,7 @@ class _Drawing:
                 tail, tail_row = self.ids[id(x)], rows[id(x)]
                 if (id(t), i) in uses:  # a shared constant's box of its own, beside this op
                     tail, tail_row = uses[(id(t), i)], rows[id(t)]
-                    layers[tail_row][()].append(statements[id(x)].replace(self.ids[id(x)], tail, 1))
+                    layers[tail_row][()].append(_node_statement(tail, box_labels[id(x)]))
                 links.add(tail, self.ids[id(t)], tail_row, rows[id(t)], (t, i, x))
 
         named: dict[str, tuple[int, ...]] = {}  # each frame's cluster name -> its scope (module ids)

@@ -123,7 +123,7 @@ def record_steps(
     """
     if not isinstance(every, int) or isinstance(every, bool) or every < 1:
         raise ValueError(f"record_steps: every must be an int >= 1, got {every!r}")
-    steps = Steps(_checked(params), every)
+    steps = Steps(graph._params(params, "record_steps"), every)
     observers.watch(observers.finished, steps._finished)
     try:
         with record_backward():
@@ -132,24 +132,8 @@ def record_steps(
         observers.watch(observers.finished, steps._finished, on=False)
 
 
-def _checked(params: Any) -> Any:
-    """``params`` as given (a Module or None), or as ``(name, tensor)`` pairs, read once (an iterator such as
-    ``model.named_parameters()``)."""
-    if params is None or isinstance(params, Module):
-        return params
-    try:
-        pairs = [tuple(p) for p in (params.items() if isinstance(params, Mapping) else params)]
-    except TypeError:
-        pairs = None
-    if pairs is None or not all(len(p) == 2 and isinstance(p[1], Tensor) for p in pairs):
-        raise TypeError(
-            "record_steps: params must be a Module, a dict of name -> Tensor, or (name, Tensor) pairs such "
-            f"as model.named_parameters(); got {type(params).__name__}"
-        )
-    return [(str(name), t) for name, t in pairs]
-
-
 def _named(params: Any, roots: list[Tensor]) -> list[tuple[str, Tensor]]:
+    """The parameters to follow, named: ``params`` (checked), else the graph's leaves that require grad."""
     if isinstance(params, Module):
         return list(params.named_parameters())
     if params is not None:
